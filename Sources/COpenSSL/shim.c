@@ -1,0 +1,358 @@
+#include "COpenSSL.h"
+
+#include <pthread.h>
+#include <string.h>
+
+#include <openssl/ecdsa.h>
+#include <openssl/rsa.h>
+
+// Digests are fetched once: OpenSSL 3 otherwise repeats an implicit fetch on every
+// EVP_DigestVerifyInit, which costs more than parsing a whole token.
+static EVP_MD *fetched_sha256;
+static EVP_MD *fetched_sha384;
+static EVP_MD *fetched_sha512;
+static pthread_once_t digests_once = PTHREAD_ONCE_INIT;
+
+static void fetch_digests(void) {
+    fetched_sha256 = EVP_MD_fetch(NULL, "SHA256", NULL);
+    fetched_sha384 = EVP_MD_fetch(NULL, "SHA384", NULL);
+    fetched_sha512 = EVP_MD_fetch(NULL, "SHA512", NULL);
+}
+
+static const EVP_MD *digest_for(int bits) {
+    pthread_once(&digests_once, fetch_digests);
+    switch (bits) {
+    case 256: return fetched_sha256;
+    case 384: return fetched_sha384;
+    case 512: return fetched_sha512;
+    default: return NULL;
+    }
+}
+
+static EVP_PKEY *key_from_params(const char *type, OSSL_PARAM_BLD *builder) {
+    EVP_PKEY *key = NULL;
+    OSSL_PARAM *params = OSSL_PARAM_BLD_to_param(builder);
+    EVP_PKEY_CTX *context = EVP_PKEY_CTX_new_from_name(NULL, type, NULL);
+    if (params == NULL || context == NULL || EVP_PKEY_fromdata_init(context) != 1 ||
+        EVP_PKEY_fromdata(context, &key, EVP_PKEY_PUBLIC_KEY, params) != 1) {
+        key = NULL;
+    }
+    EVP_PKEY_CTX_free(context);
+    OSSL_PARAM_free(params);
+    return key;
+}
+
+EVP_PKEY *tgssl_rsa_public_key(const uint8_t *n, size_t n_len, const uint8_t *e, size_t e_len) {
+    EVP_PKEY *key = NULL;
+    BIGNUM *modulus = BN_bin2bn(n, (int)n_len, NULL);
+    BIGNUM *exponent = BN_bin2bn(e, (int)e_len, NULL);
+    OSSL_PARAM_BLD *builder = OSSL_PARAM_BLD_new();
+    if (modulus != NULL && exponent != NULL && builder != NULL &&
+        OSSL_PARAM_BLD_push_BN(builder, OSSL_PKEY_PARAM_RSA_N, modulus) == 1 &&
+        OSSL_PARAM_BLD_push_BN(builder, OSSL_PKEY_PARAM_RSA_E, exponent) == 1) {
+        key = key_from_params("RSA", builder);
+    }
+    OSSL_PARAM_BLD_free(builder);
+    BN_free(modulus);
+    BN_free(exponent);
+    return key;
+}
+
+static const char *openssl_group_name(const char *jose_name) {
+    if (strcmp(jose_name, "P-256") == 0) return "prime256v1";
+    if (strcmp(jose_name, "P-384") == 0) return "secp384r1";
+    if (strcmp(jose_name, "P-521") == 0) return "secp521r1";
+    return NULL;
+}
+
+// The import decodes the point; the public check then confirms it lies on the curve and
+// is not the point at infinity, whatever the provider's import does on its own.
+static int public_key_is_valid(EVP_PKEY *key) {
+    EVP_PKEY_CTX *context = EVP_PKEY_CTX_new_from_pkey(NULL, key, NULL);
+    int valid = context != NULL && EVP_PKEY_public_check(context) == 1;
+    EVP_PKEY_CTX_free(context);
+    return valid;
+}
+
+EVP_PKEY *tgssl_ec_public_key(const char *group, const uint8_t *x, const uint8_t *y,
+                              size_t coordinate_len) {
+    const char *name = openssl_group_name(group);
+    if (name == NULL || coordinate_len == 0 || coordinate_len > 66) return NULL;
+    uint8_t point[1 + 2 * 66];
+    point[0] = 0x04;
+    memcpy(point + 1, x, coordinate_len);
+    memcpy(point + 1 + coordinate_len, y, coordinate_len);
+
+    EVP_PKEY *key = NULL;
+    OSSL_PARAM_BLD *builder = OSSL_PARAM_BLD_new();
+    if (builder != NULL &&
+        OSSL_PARAM_BLD_push_utf8_string(builder, OSSL_PKEY_PARAM_GROUP_NAME, name, 0) == 1 &&
+        OSSL_PARAM_BLD_push_octet_string(builder, OSSL_PKEY_PARAM_PUB_KEY, point,
+                                         1 + 2 * coordinate_len) == 1) {
+        key = key_from_params("EC", builder);
+    }
+    OSSL_PARAM_BLD_free(builder);
+    if (key != NULL && (tgssl_ec_field_bytes(key) != (int)coordinate_len ||
+                        !public_key_is_valid(key))) {
+        EVP_PKEY_free(key);
+        key = NULL;
+    }
+    return key;
+}
+
+EVP_PKEY *tgssl_ed25519_public_key(const uint8_t *x, size_t x_len) {
+    if (x_len != 32) return NULL;
+    return EVP_PKEY_new_raw_public_key(EVP_PKEY_ED25519, NULL, x, x_len);
+}
+
+EVP_PKEY *tgssl_certificate_public_key(const uint8_t *der, size_t der_len) {
+    const unsigned char *cursor = der;
+    X509 *certificate = d2i_X509(NULL, &cursor, (long)der_len);
+    if (certificate == NULL) return NULL;
+    EVP_PKEY *key = NULL;
+    if (cursor == der + der_len) key = X509_get_pubkey(certificate);
+    X509_free(certificate);
+    return key;
+}
+
+// A passphrase callback that refuses: an encrypted key must fail, never prompt on a tty.
+static int refuse_passphrase(char *buffer, int size, int rwflag, void *user) {
+    (void)buffer; (void)size; (void)rwflag; (void)user;
+    return -1;
+}
+
+EVP_PKEY *tgssl_private_key_from_pem(const char *pem, size_t pem_len) {
+    BIO *bio = BIO_new_mem_buf(pem, (int)pem_len);
+    if (bio == NULL) return NULL;
+    EVP_PKEY *key = PEM_read_bio_PrivateKey(bio, NULL, refuse_passphrase, NULL);
+    BIO_free(bio);
+    return key;
+}
+
+char *tgssl_private_key_to_pem(EVP_PKEY *key, size_t *pem_len) {
+    BIO *bio = BIO_new(BIO_s_mem());
+    char *copy = NULL;
+    if (bio != NULL && PEM_write_bio_PrivateKey(bio, key, NULL, NULL, 0, NULL, NULL) == 1) {
+        char *data = NULL;
+        long length = BIO_get_mem_data(bio, &data);
+        copy = OPENSSL_malloc((size_t)length + 1);
+        if (copy != NULL) {
+            memcpy(copy, data, (size_t)length);
+            copy[length] = '\0';
+            *pem_len = (size_t)length;
+        }
+    }
+    BIO_free(bio);
+    return copy;
+}
+
+EVP_PKEY *tgssl_generate_key(tgssl_key_kind kind, int rsa_bits, const char *group) {
+    switch (kind) {
+    case TGSSL_KEY_RSA: return EVP_RSA_gen((unsigned int)rsa_bits);
+    case TGSSL_KEY_EC: {
+        const char *name = openssl_group_name(group);
+        return name == NULL ? NULL : EVP_EC_gen(name);
+    }
+    case TGSSL_KEY_ED25519: return EVP_PKEY_Q_keygen(NULL, NULL, "ED25519");
+    default: return NULL;
+    }
+}
+
+tgssl_key_kind tgssl_key_kind_of(const EVP_PKEY *key) {
+    switch (EVP_PKEY_get_base_id(key)) {
+    case EVP_PKEY_RSA: return TGSSL_KEY_RSA;
+    case EVP_PKEY_EC: return TGSSL_KEY_EC;
+    case EVP_PKEY_ED25519: return TGSSL_KEY_ED25519;
+    default: return TGSSL_KEY_OTHER;
+    }
+}
+
+int tgssl_ec_field_bytes(const EVP_PKEY *key) {
+    if (EVP_PKEY_get_base_id(key) != EVP_PKEY_EC) return 0;
+    return (EVP_PKEY_get_bits(key) + 7) / 8;
+}
+
+int tgssl_ec_group_name(const EVP_PKEY *key, char *name, size_t name_capacity) {
+    char openssl_name[64];
+    size_t length = 0;
+    if (EVP_PKEY_get_utf8_string_param(key, OSSL_PKEY_PARAM_GROUP_NAME, openssl_name,
+                                       sizeof openssl_name, &length) != 1) {
+        return 0;
+    }
+    const char *jose_name = NULL;
+    if (strcmp(openssl_name, "prime256v1") == 0) jose_name = "P-256";
+    if (strcmp(openssl_name, "secp384r1") == 0) jose_name = "P-384";
+    if (strcmp(openssl_name, "secp521r1") == 0) jose_name = "P-521";
+    if (jose_name == NULL || strlen(jose_name) + 1 > name_capacity) return 0;
+    strcpy(name, jose_name);
+    return 1;
+}
+
+int tgssl_ec_public_coordinates(const EVP_PKEY *key, uint8_t *x, uint8_t *y, size_t capacity) {
+    int field = tgssl_ec_field_bytes(key);
+    BIGNUM *bx = NULL, *by = NULL;
+    int ok = field > 0 && (size_t)field <= capacity &&
+             EVP_PKEY_get_bn_param(key, OSSL_PKEY_PARAM_EC_PUB_X, &bx) == 1 &&
+             EVP_PKEY_get_bn_param(key, OSSL_PKEY_PARAM_EC_PUB_Y, &by) == 1 &&
+             BN_bn2binpad(bx, x, field) == field && BN_bn2binpad(by, y, field) == field;
+    BN_free(bx);
+    BN_free(by);
+    return ok;
+}
+
+static int copy_bn_param(const EVP_PKEY *key, const char *name, uint8_t *out, size_t *len) {
+    BIGNUM *value = NULL;
+    if (EVP_PKEY_get_bn_param(key, name, &value) != 1) return 0;
+    size_t needed = (size_t)BN_num_bytes(value);
+    int ok = needed <= *len && BN_bn2bin(value, out) == (int)needed;
+    *len = needed;
+    BN_free(value);
+    return ok;
+}
+
+int tgssl_rsa_public_numbers(const EVP_PKEY *key, uint8_t *n, size_t *n_len, uint8_t *e,
+                             size_t *e_len) {
+    if (EVP_PKEY_get_base_id(key) != EVP_PKEY_RSA) return 0;
+    return copy_bn_param(key, OSSL_PKEY_PARAM_RSA_N, n, n_len) &&
+           copy_bn_param(key, OSSL_PKEY_PARAM_RSA_E, e, e_len);
+}
+
+int tgssl_keys_equal(const EVP_PKEY *a, const EVP_PKEY *b) {
+    return EVP_PKEY_eq(a, b) == 1;
+}
+
+// Wraps R||S (each `field` bytes) as the DER ECDSA-Sig-Value OpenSSL verifies.
+static int raw_to_der(const uint8_t *raw, size_t field, uint8_t *der, size_t capacity) {
+    ECDSA_SIG *signature = ECDSA_SIG_new();
+    BIGNUM *r = BN_bin2bn(raw, (int)field, NULL);
+    BIGNUM *s = BN_bin2bn(raw + field, (int)field, NULL);
+    if (signature == NULL || r == NULL || s == NULL || ECDSA_SIG_set0(signature, r, s) != 1) {
+        ECDSA_SIG_free(signature);
+        BN_free(r);
+        BN_free(s);
+        return -1;
+    }
+    int length = i2d_ECDSA_SIG(signature, NULL);
+    if (length > 0 && (size_t)length <= capacity) {
+        uint8_t *cursor = der;
+        length = i2d_ECDSA_SIG(signature, &cursor);
+    } else {
+        length = -1;
+    }
+    ECDSA_SIG_free(signature);
+    return length;
+}
+
+static int configure_pss(EVP_PKEY_CTX *context, const EVP_MD *digest) {
+    return EVP_PKEY_CTX_set_rsa_padding(context, RSA_PKCS1_PSS_PADDING) > 0 &&
+           EVP_PKEY_CTX_set_rsa_pss_saltlen(context, RSA_PSS_SALTLEN_DIGEST) > 0 &&
+           EVP_PKEY_CTX_set_rsa_mgf1_md(context, digest) > 0;
+}
+
+static int scheme_fits_key(tgssl_scheme scheme, const EVP_PKEY *key) {
+    tgssl_key_kind kind = tgssl_key_kind_of(key);
+    switch (scheme) {
+    case TGSSL_SCHEME_RSA_PKCS1:
+    case TGSSL_SCHEME_RSA_PSS: return kind == TGSSL_KEY_RSA;
+    case TGSSL_SCHEME_ECDSA: return kind == TGSSL_KEY_EC;
+    case TGSSL_SCHEME_EDDSA: return kind == TGSSL_KEY_ED25519;
+    default: return 0;
+    }
+}
+
+int tgssl_verify(EVP_PKEY *key, tgssl_scheme scheme, int digest_bits, const uint8_t *message,
+                 size_t message_len, const uint8_t *signature, size_t signature_len) {
+    const EVP_MD *digest = scheme == TGSSL_SCHEME_EDDSA ? NULL : digest_for(digest_bits);
+    if (!scheme_fits_key(scheme, key) || (scheme != TGSSL_SCHEME_EDDSA && digest == NULL)) {
+        return -1;
+    }
+    uint8_t der[160];
+    if (scheme == TGSSL_SCHEME_ECDSA) {
+        size_t field = (size_t)tgssl_ec_field_bytes(key);
+        if (signature_len != 2 * field) return 0;
+        int der_len = raw_to_der(signature, field, der, sizeof der);
+        if (der_len < 0) return -1;
+        signature = der;
+        signature_len = (size_t)der_len;
+    }
+
+    EVP_MD_CTX *context = EVP_MD_CTX_new();
+    EVP_PKEY_CTX *key_context = NULL;
+    int result = -1;
+    if (context != NULL &&
+        EVP_DigestVerifyInit(context, &key_context, digest, NULL, key) == 1 &&
+        (scheme != TGSSL_SCHEME_RSA_PSS || configure_pss(key_context, digest))) {
+        result = EVP_DigestVerify(context, signature, signature_len, message, message_len);
+        if (result != 1) result = 0;
+    }
+    EVP_MD_CTX_free(context);
+    ERR_clear_error();
+    return result;
+}
+
+static int der_to_raw(const uint8_t *der, size_t der_len, size_t field, uint8_t *raw) {
+    const unsigned char *cursor = der;
+    ECDSA_SIG *signature = d2i_ECDSA_SIG(NULL, &cursor, (long)der_len);
+    if (signature == NULL) return 0;
+    const BIGNUM *r = NULL, *s = NULL;
+    ECDSA_SIG_get0(signature, &r, &s);
+    int ok = BN_bn2binpad(r, raw, (int)field) == (int)field &&
+             BN_bn2binpad(s, raw + field, (int)field) == (int)field;
+    ECDSA_SIG_free(signature);
+    return ok;
+}
+
+int tgssl_sign(EVP_PKEY *key, tgssl_scheme scheme, int digest_bits, const uint8_t *message,
+               size_t message_len, uint8_t *signature, size_t *signature_len) {
+    const EVP_MD *digest = scheme == TGSSL_SCHEME_EDDSA ? NULL : digest_for(digest_bits);
+    if (!scheme_fits_key(scheme, key) || (scheme != TGSSL_SCHEME_EDDSA && digest == NULL)) {
+        return 0;
+    }
+    EVP_MD_CTX *context = EVP_MD_CTX_new();
+    EVP_PKEY_CTX *key_context = NULL;
+    uint8_t der[1024];
+    size_t produced = sizeof der;
+    uint8_t *out = scheme == TGSSL_SCHEME_ECDSA ? der : signature;
+    if (scheme != TGSSL_SCHEME_ECDSA) produced = *signature_len;
+    int ok = context != NULL &&
+             EVP_DigestSignInit(context, &key_context, digest, NULL, key) == 1 &&
+             (scheme != TGSSL_SCHEME_RSA_PSS || configure_pss(key_context, digest)) &&
+             EVP_DigestSign(context, out, &produced, message, message_len) == 1;
+    EVP_MD_CTX_free(context);
+    if (ok && scheme == TGSSL_SCHEME_ECDSA) {
+        size_t field = (size_t)tgssl_ec_field_bytes(key);
+        ok = 2 * field <= *signature_len && der_to_raw(der, produced, field, signature);
+        produced = 2 * field;
+    }
+    if (ok) *signature_len = produced;
+    return ok;
+}
+
+size_t tgssl_hmac(int digest_bits, const uint8_t *secret, size_t secret_len,
+                  const uint8_t *message, size_t message_len, uint8_t *mac) {
+    const EVP_MD *digest = digest_for(digest_bits);
+    unsigned int length = 0;
+    if (digest == NULL || secret_len == 0 ||
+        HMAC(digest, secret, (int)secret_len, message, message_len, mac, &length) == NULL) {
+        return 0;
+    }
+    return length;
+}
+
+int tgssl_sha256(const uint8_t *data, size_t data_len, uint8_t *digest) {
+    unsigned int length = 0;
+    return EVP_Digest(data, data_len, digest, &length, digest_for(256), NULL) == 1 &&
+           length == 32;
+}
+
+int tgssl_take_error(char *text, size_t text_capacity) {
+    unsigned long code = ERR_get_error();
+    ERR_clear_error();
+    if (code == 0 || text_capacity == 0) return 0;
+    ERR_error_string_n(code, text, text_capacity);
+    return 1;
+}
+
+void tgssl_free(void *pointer) {
+    OPENSSL_free(pointer);
+}

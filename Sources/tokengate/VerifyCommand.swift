@@ -1,0 +1,67 @@
+import Foundation
+import JOSE
+
+/// The `verify` command: checks one token against a key set file.
+enum VerifyCommand {
+    static func run(_ words: [String]) throws {
+        let arguments = try CommandLineArguments(
+            words, options: ["--jwks", "--issuer", "--audience", "--at", "--config", "--route"],
+            flags: ["--signature-only"])
+        if arguments.values["--config"] != nil || arguments.values["--route"] != nil {
+            throw CommandOutcome.usage(
+                "verify --config/--route needs the policy layer, which this build lacks")
+        }
+        let jwksPath = try arguments.required("--jwks")
+        var now = Date().timeIntervalSince1970
+        if let at = try arguments.value("--at") {
+            guard let time = Double(at), time.isFinite else {
+                throw CommandOutcome.usage("--at takes seconds since the epoch, not \(at)")
+            }
+            now = time
+        }
+        let token = try readToken(try arguments.singlePositional())
+        let jwks = try readFile(jwksPath)
+
+        let keySet: KeySet
+        do {
+            keySet = try KeySet(jwks: jwks)
+        } catch {
+            throw CommandOutcome.refused("issuer keys unavailable: \(jwksPath): \(error)")
+        }
+        let rules = ClaimRules(
+            issuer: try arguments.value("--issuer"),
+            audiences: arguments.values["--audience"])
+        let verifier = TokenVerifier(keySet: keySet, rules: rules)
+
+        if arguments.flags.contains("--signature-only") {
+            switch verifier.verifySignature(token) {
+            case .success(let signed):
+                Terminal.printLine(String(decoding: signed.jws.payload, as: UTF8.self))
+            case .failure(let rejection):
+                throw CommandOutcome.refused(rejection.detail)
+            }
+            return
+        }
+        switch verifier.verify(token, at: now) {
+        case .success(let verified):
+            Terminal.printLine(JSONValue.object(verified.claims).serialized)
+        case .failure(let rejection):
+            throw CommandOutcome.refused(rejection.detail)
+        }
+    }
+
+    /// The token from the argument, or from standard input for `-` or none; surrounding
+    /// whitespace (a trailing newline from a file or `echo`) is dropped.
+    private static func readToken(_ argument: String?) throws -> [UInt8] {
+        var raw: [UInt8]
+        if let argument, argument != "-" {
+            raw = Array(argument.utf8)
+        } else {
+            raw = readStandardInput()
+        }
+        let isSpace: (UInt8) -> Bool = { $0 == 0x20 || $0 == 0x0A || $0 == 0x0D || $0 == 0x09 }
+        let trimmed = raw.drop(while: isSpace).reversed().drop(while: isSpace).reversed()
+        guard !trimmed.isEmpty else { throw CommandOutcome.usage("no token given") }
+        return Array(trimmed)
+    }
+}

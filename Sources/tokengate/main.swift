@@ -1,0 +1,49 @@
+import Foundation
+
+/// The version `--version` prints.
+let tokengateVersion = "0.1.0"
+
+let usage = """
+    usage:
+      tokengate verify --jwks PATH [--issuer ISS] [--audience AUD]... [--at UNIXTIME]
+                       [--signature-only] [TOKEN|-]
+      tokengate mint --key PEM --claims JSON|@FILE [--kid KID] [--alg ALG] [--ttl DURATION]
+      tokengate jwks --key PEM [--kid KID]
+      tokengate --version | --help
+
+    exit status: 0 valid, 1 the answer is no, 2 a usage error or an unreadable file
+    """
+
+/// Runs one command and returns the process's exit status.
+func runCommand(_ words: [String]) -> Int32 {
+    guard let command = words.first else {
+        Terminal.printError(usage)
+        return 2
+    }
+    let rest = Array(words.dropFirst())
+    do {
+        switch command {
+        case "verify": try VerifyCommand.run(rest)
+        case "mint": try MintCommand.run(rest)
+        case "jwks": try JWKSCommand.run(rest)
+        case "--version", "version": Terminal.printLine("tokengate \(tokengateVersion)")
+        case "--help", "-h", "help": Terminal.printLine(usage)
+        default: throw CommandOutcome.usage("unknown command \(command)")
+        }
+        return 0
+    } catch CommandOutcome.refused(let reason) {
+        Terminal.printError(reason)
+        return 1
+    } catch CommandOutcome.usage(let message) {
+        Terminal.printError("tokengate: \(message)\n\(usage)")
+        return 2
+    } catch let error as CommandLineArguments.UsageError {
+        Terminal.printError("tokengate: \(error.message)\n\(usage)")
+        return 2
+    } catch {
+        Terminal.printError("tokengate: \(error)")
+        return 2
+    }
+}
+
+exit(runCommand(Array(CommandLine.arguments.dropFirst())))
