@@ -63,6 +63,9 @@ public struct TokenVerifier: Sendable {
                     algorithm: jws.algorithmName,
                     issuerName: issuerName))
         }
+        // Checked after the algorithm, so that an unsigned `alg: none` token is refused for
+        // its algorithm, and every other empty signature as the malformed JWS it is.
+        guard !jws.signature.isEmpty else { return .failure(.malformed("the signature is empty")) }
 
         if algorithm.isHMAC, let hmacSecret {
             let matches = jws.withSigningInput {
