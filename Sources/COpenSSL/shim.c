@@ -260,6 +260,51 @@ static int scheme_fits_key(tgssl_scheme scheme, const EVP_PKEY *key) {
     }
 }
 
+// Each thread keeps a few verification contexts, one per (key, scheme, digest), already
+// initialised: EVP_DigestVerifyInit would otherwise look up the signature algorithm in the
+// provider tables on every token. A context holds a reference to its key, so a cached
+// pointer can never name another key; the oldest entry is dropped when the cache is full.
+#define VERIFY_CACHE_SIZE 16
+
+typedef struct {
+    EVP_PKEY *key;
+    tgssl_scheme scheme;
+    int digest_bits;
+    EVP_PKEY_CTX *context;
+} verify_cache_entry;
+
+static _Thread_local verify_cache_entry verify_cache[VERIFY_CACHE_SIZE];
+static _Thread_local unsigned verify_cache_next;
+
+static EVP_PKEY_CTX *new_verify_context(EVP_PKEY *key, tgssl_scheme scheme,
+                                        const EVP_MD *digest) {
+    EVP_PKEY_CTX *context = EVP_PKEY_CTX_new_from_pkey(NULL, key, NULL);
+    int ok = context != NULL && EVP_PKEY_verify_init(context) == 1 &&
+             EVP_PKEY_CTX_set_signature_md(context, digest) > 0 &&
+             (scheme != TGSSL_SCHEME_RSA_PSS || configure_pss(context, digest));
+    if (!ok) {
+        EVP_PKEY_CTX_free(context);
+        return NULL;
+    }
+    return context;
+}
+
+static EVP_PKEY_CTX *cached_verify_context(EVP_PKEY *key, tgssl_scheme scheme, int bits,
+                                           const EVP_MD *digest) {
+    for (unsigned index = 0; index < VERIFY_CACHE_SIZE; index++) {
+        verify_cache_entry *entry = &verify_cache[index];
+        if (entry->key == key && entry->scheme == scheme && entry->digest_bits == bits) {
+            return entry->context;
+        }
+    }
+    EVP_PKEY_CTX *context = new_verify_context(key, scheme, digest);
+    if (context == NULL) return NULL;
+    verify_cache_entry *slot = &verify_cache[verify_cache_next++ % VERIFY_CACHE_SIZE];
+    EVP_PKEY_CTX_free(slot->context);
+    *slot = (verify_cache_entry){key, scheme, bits, context};
+    return context;
+}
+
 int tgssl_verify(EVP_PKEY *key, tgssl_scheme scheme, int digest_bits, const uint8_t *message,
                  size_t message_len, const uint8_t *signature, size_t signature_len) {
     const EVP_MD *digest = scheme == TGSSL_SCHEME_EDDSA ? NULL : digest_for(digest_bits);
@@ -276,16 +321,24 @@ int tgssl_verify(EVP_PKEY *key, tgssl_scheme scheme, int digest_bits, const uint
         signature_len = (size_t)der_len;
     }
 
-    EVP_MD_CTX *context = EVP_MD_CTX_new();
-    EVP_PKEY_CTX *key_context = NULL;
     int result = -1;
-    if (context != NULL &&
-        EVP_DigestVerifyInit(context, &key_context, digest, NULL, key) == 1 &&
-        (scheme != TGSSL_SCHEME_RSA_PSS || configure_pss(key_context, digest))) {
-        result = EVP_DigestVerify(context, signature, signature_len, message, message_len);
-        if (result != 1) result = 0;
+    if (scheme == TGSSL_SCHEME_EDDSA) {
+        // Ed25519 hashes the message itself and verifies only in one shot (RFC 8032).
+        EVP_MD_CTX *context = EVP_MD_CTX_new();
+        if (context != NULL && EVP_DigestVerifyInit(context, NULL, NULL, NULL, key) == 1) {
+            result = EVP_DigestVerify(context, signature, signature_len, message, message_len)
+                     == 1;
+        }
+        EVP_MD_CTX_free(context);
+    } else {
+        uint8_t hash[EVP_MAX_MD_SIZE];
+        unsigned int hash_len = 0;
+        EVP_PKEY_CTX *context = cached_verify_context(key, scheme, digest_bits, digest);
+        if (context != NULL &&
+            EVP_Digest(message, message_len, hash, &hash_len, digest, NULL) == 1) {
+            result = EVP_PKEY_verify(context, signature, signature_len, hash, hash_len) == 1;
+        }
     }
-    EVP_MD_CTX_free(context);
     ERR_clear_error();
     return result;
 }

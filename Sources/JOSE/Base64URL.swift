@@ -26,8 +26,15 @@ public enum Base64URL {
 
     /// Decodes a token segment: URL-safe alphabet only, no padding, no whitespace, and the
     /// unused low bits of the last character zero, so that each value has one spelling.
-    public static func decodeStrict(_ text: some Collection<UInt8>) -> [UInt8]? {
-        decode(text, table: urlSafeValues, canonical: true)
+    public static func decodeStrict(_ text: [UInt8]) -> [UInt8]? {
+        text.withUnsafeBufferPointer { decodeStrict($0) }
+    }
+
+    /// The same over bytes in place, as the token parser calls it for each segment.
+    static func decodeStrict(_ text: UnsafeBufferPointer<UInt8>) -> [UInt8]? {
+        urlSafeValues.withUnsafeBufferPointer { table in
+            decodeFast(text, table: table)
+        }
     }
 
     /// Decodes a JWK member as issuers publish it: URL-safe, `=` padding tolerated.
@@ -55,6 +62,53 @@ public enum Base64URL {
             if third != nil { output.append(urlSafeAlphabet[Int(group & 63)]) }
         }
         return String(decoding: output, as: UTF8.self)
+    }
+
+    /// Decodes unpadded text four characters at a time, refusing any character outside
+    /// `table` and, for a canonical result, nonzero unused bits in the last character.
+    private static func decodeFast(
+        _ text: UnsafeBufferPointer<UInt8>, table: UnsafeBufferPointer<UInt8>
+    )
+        -> [UInt8]?
+    {
+        let count = text.count
+        let remainder = count % 4
+        if remainder == 1 { return nil }
+        let outputCount = count / 4 * 3 + (remainder == 0 ? 0 : remainder - 1)
+        var isValid = true
+        let output = [UInt8](unsafeUninitializedCapacity: outputCount) { buffer, initialized in
+            var input = 0
+            var out = 0
+            var invalid: UInt8 = 0
+            while input + 4 <= count {
+                let a = table[Int(text[input])]
+                let b = table[Int(text[input + 1])]
+                let c = table[Int(text[input + 2])]
+                let d = table[Int(text[input + 3])]
+                invalid |= (a | b | c | d) & 0xC0
+                let group = UInt32(a) << 18 | UInt32(b) << 12 | UInt32(c) << 6 | UInt32(d)
+                buffer[out] = UInt8(truncatingIfNeeded: group >> 16)
+                buffer[out + 1] = UInt8(truncatingIfNeeded: group >> 8)
+                buffer[out + 2] = UInt8(truncatingIfNeeded: group)
+                input += 4
+                out += 3
+            }
+            if remainder >= 2 {
+                let a = table[Int(text[input])]
+                let b = table[Int(text[input + 1])]
+                let c = remainder == 3 ? table[Int(text[input + 2])] : 0
+                invalid |= (a | b | c) & 0xC0
+                let group = UInt32(a) << 18 | UInt32(b) << 12 | UInt32(c) << 6
+                buffer[out] = UInt8(truncatingIfNeeded: group >> 16)
+                if remainder == 3 { buffer[out + 1] = UInt8(truncatingIfNeeded: group >> 8) }
+                // The bits past the last whole byte must be zero (RFC 4648 §3.5).
+                let unused = remainder == 2 ? b & 0x0F : c & 0x03
+                if unused != 0 { invalid = 0xFF }
+            }
+            initialized = outputCount
+            isValid = invalid == 0
+        }
+        return isValid ? output : nil
     }
 
     /// Decodes `text`; when `padded` is given, the part after the data must be valid padding.

@@ -1,3 +1,7 @@
+#if canImport(Glibc)
+    import Glibc
+#endif
+
 /// A JWS in compact serialization (RFC 7515 §7.1), split and decoded but not yet verified.
 public struct CompactJWS: Sendable {
     /// Longest token accepted, in bytes: the default limit of a whole request head.
@@ -21,21 +25,17 @@ public struct CompactJWS: Sendable {
     ///
     /// Every segment must be strict base64url, the header a JSON
     /// object with a string `alg` and no `crit`.
-    public init(_ token: some Collection<UInt8>) throws(TokenRejection) {
+    public init(_ token: [UInt8]) throws(TokenRejection) {
         guard token.count <= Self.maximumLength else {
             throw .malformed("token is longer than \(Self.maximumLength) bytes")
         }
-        let bytes = Array(token)
-        guard let firstDot = bytes.firstIndex(of: UInt8(ascii: ".")),
-            let secondDot = bytes[(firstDot + 1)...].firstIndex(of: UInt8(ascii: ".")),
-            !bytes[(secondDot + 1)...].contains(UInt8(ascii: "."))
-        else { throw .malformed("a compact JWS has exactly three segments") }
-
-        guard let headerBytes = Base64URL.decodeStrict(bytes[..<firstDot]),
-            let payload = Base64URL.decodeStrict(bytes[(firstDot + 1)..<secondDot]),
-            let signature = Base64URL.decodeStrict(bytes[(secondDot + 1)...])
+        let segments = token.withUnsafeBufferPointer { Self.decodeSegments($0) }
+        guard let segments else { throw .malformed("a compact JWS has exactly three segments") }
+        guard let headerBytes = segments.header, let payload = segments.payload,
+            let signature = segments.signature
         else { throw .malformed("a segment is not unpadded base64url") }
-
+        let bytes = token
+        let secondDot = segments.signingInputCount
         let header: JSONObject
         do {
             header = try JSONParser.parseObject(headerBytes)
@@ -64,6 +64,30 @@ public struct CompactJWS: Sendable {
         self.signature = signature
         self.bytes = bytes
         self.signingInputCount = secondDot
+    }
+
+    /// Splits at the two dots and decodes each segment; nil unless there are exactly two dots.
+    private static func decodeSegments(_ token: UnsafeBufferPointer<UInt8>)
+        -> (header: [UInt8]?, payload: [UInt8]?, signature: [UInt8]?, signingInputCount: Int)?
+    {
+        guard let first = indexOfDot(token, from: 0),
+            let second = indexOfDot(token, from: first + 1),
+            indexOfDot(token, from: second + 1) == nil
+        else { return nil }
+        return (
+            Base64URL.decodeStrict(UnsafeBufferPointer(rebasing: token[..<first])),
+            Base64URL.decodeStrict(UnsafeBufferPointer(rebasing: token[(first + 1)..<second])),
+            Base64URL.decodeStrict(UnsafeBufferPointer(rebasing: token[(second + 1)...])),
+            second
+        )
+    }
+
+    /// The position of the next `.` at or after `start`, found with memchr.
+    private static func indexOfDot(_ token: UnsafeBufferPointer<UInt8>, from start: Int) -> Int? {
+        guard let base = token.baseAddress, start < token.count,
+            let found = memchr(base + start, Int32(UInt8(ascii: ".")), token.count - start)
+        else { return nil }
+        return UnsafeRawPointer(found) - UnsafeRawPointer(base)
     }
 
     /// Calls `body` with the JWS signing input: `BASE64URL(header) "." BASE64URL(payload)`.

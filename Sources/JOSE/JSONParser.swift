@@ -20,9 +20,8 @@ public struct JSONParser {
     }
 
     /// Parses a complete document; only whitespace may follow the value.
-    public static func parse(_ bytes: some Collection<UInt8>) throws(SyntaxError) -> JSONValue {
-        let array = Array(bytes)
-        return try array.withUnsafeBufferPointer { (buffer) throws(SyntaxError) -> JSONValue in
+    public static func parse(_ bytes: [UInt8]) throws(SyntaxError) -> JSONValue {
+        try bytes.withUnsafeBufferPointer { (buffer) throws(SyntaxError) -> JSONValue in
             var parser = Cursor(bytes: buffer)
             let value = try parser.parseValue(depth: 0)
             parser.skipWhitespace()
@@ -34,7 +33,7 @@ public struct JSONParser {
     }
 
     /// Parses a document that must be an object.
-    public static func parseObject(_ bytes: some Collection<UInt8>) throws(SyntaxError)
+    public static func parseObject(_ bytes: [UInt8]) throws(SyntaxError)
         -> JSONObject
     {
         guard case .object(let object) = try parse(bytes) else {
@@ -112,13 +111,12 @@ private struct Cursor {
             guard current == UInt8(ascii: "\"") else { throw error("expected a member name") }
             let nameOffset = position
             let name = try parseString()
-            guard !object.contains(name) else {
-                throw JSONParser.SyntaxError(offset: nameOffset, message: "duplicate member name")
-            }
             skipWhitespace()
             guard current == UInt8(ascii: ":") else { throw error("expected ':'") }
             position += 1
-            object.set(name, try parseValue(depth: depth))
+            guard object.insertNew(name, try parseValue(depth: depth)) else {
+                throw JSONParser.SyntaxError(offset: nameOffset, message: "duplicate member name")
+            }
             skipWhitespace()
             switch current {
             case UInt8(ascii: ","): position += 1
@@ -176,6 +174,23 @@ private struct Cursor {
             throw JSONParser.SyntaxError(offset: start, message: "number out of range")
         }
         return value
+    }
+
+    /// The value of an integer of at most 15 digits without going through text: such
+    /// integers are exact in a Double, and they are most numbers in tokens (`exp`, `iat`).
+    func smallInteger(from start: Int) -> Double? {
+        var index = start
+        let isNegative = bytes[index] == UInt8(ascii: "-")
+        if isNegative { index += 1 }
+        guard position - index <= 15 else { return nil }
+        var value: Int64 = 0
+        while index < position {
+            let digit = bytes[index] &- UInt8(ascii: "0")
+            guard digit < 10 else { return nil }
+            value = value * 10 + Int64(digit)
+            index += 1
+        }
+        return isNegative ? -Double(value) : Double(value)
     }
 
     mutating func skipDigits() throws(JSONParser.SyntaxError) -> Int {

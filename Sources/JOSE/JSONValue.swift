@@ -34,39 +34,83 @@ public enum JSONValue: Sendable, Equatable {
 }
 
 /// A JSON object whose members keep the order they were written in.
+///
+/// Small objects (every token header, most claim sets) are searched in place, which costs
+/// less than hashing each name; past `indexThreshold` members a dictionary index is kept.
 public struct JSONObject: Sendable, Equatable {
-    /// Member names in document order.
-    public private(set) var keys: [String] = []
-    private var values: [String: JSONValue] = [:]
+    private static let indexThreshold = 24
+
+    private var entries: [(key: String, value: JSONValue)] = []
+    /// Length and first byte of each name: most names differ there, which is cheaper to
+    /// see than a full string comparison.
+    private var hints: [UInt32] = []
+    private var index: [String: Int]?
 
     /// An empty object.
     public init() {}
 
+    /// Member names in document order.
+    public var keys: [String] { entries.map(\.key) }
+
+    /// Members in document order.
+    public var members: [(key: String, value: JSONValue)] { entries }
+
+    /// The number of members.
+    public var count: Int { entries.count }
+
     /// The member named `key`, if present.
     public subscript(key: String) -> JSONValue? {
-        values[key]
-    }
-
-    /// Sets a member, appending its name when it is new.
-    public mutating func set(_ key: String, _ value: JSONValue) {
-        if values.updateValue(value, forKey: key) == nil { keys.append(key) }
+        position(of: key).map { entries[$0].value }
     }
 
     /// Whether the object has a member named `key`.
     public func contains(_ key: String) -> Bool {
-        values[key] != nil
+        position(of: key) != nil
     }
 
-    /// The number of members.
-    public var count: Int { keys.count }
+    /// Sets a member, appending its name when it is new.
+    public mutating func set(_ key: String, _ value: JSONValue) {
+        if let existing = position(of: key) {
+            entries[existing].value = value
+        } else {
+            append(key, value)
+        }
+    }
 
-    /// Members in document order.
-    public var members: [(key: String, value: JSONValue)] {
-        keys.map { ($0, values[$0] ?? .null) }
+    /// Appends a member unless one of that name exists; returns whether it was added.
+    mutating func insertNew(_ key: String, _ value: JSONValue) -> Bool {
+        guard position(of: key) == nil else { return false }
+        append(key, value)
+        return true
+    }
+
+    private mutating func append(_ key: String, _ value: JSONValue) {
+        entries.append((key, value))
+        hints.append(Self.hint(key))
+        if index != nil {
+            index?[key] = entries.count - 1
+        } else if entries.count > Self.indexThreshold {
+            var built = [String: Int](minimumCapacity: entries.count * 2)
+            for (position, entry) in entries.enumerated() { built[entry.key] = position }
+            index = built
+        }
+    }
+
+    private func position(of key: String) -> Int? {
+        if let index { return index[key] }
+        let wanted = Self.hint(key)
+        for position in hints.indices where hints[position] == wanted {
+            if entries[position].key == key { return position }
+        }
+        return nil
+    }
+
+    private static func hint(_ key: String) -> UInt32 {
+        UInt32(truncatingIfNeeded: key.utf8.count) << 8 | UInt32(key.utf8.first ?? 0)
     }
 
     /// Whether both objects have the same members, whatever their order.
     public static func == (lhs: JSONObject, rhs: JSONObject) -> Bool {
-        lhs.values == rhs.values
+        lhs.count == rhs.count && lhs.entries.allSatisfy { rhs[$0.key] == $0.value }
     }
 }

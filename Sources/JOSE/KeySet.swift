@@ -16,7 +16,7 @@ public struct KeySet: Sendable {
     ///
     /// A key that cannot serve is skipped and listed in
     /// `skipped`, never spoiling the rest; only a document that is not a key set throws.
-    public init(jwks document: some Collection<UInt8>) throws(KeyImportError) {
+    public init(jwks document: [UInt8]) throws(KeyImportError) {
         let object: JSONObject
         do {
             object = try JSONParser.parseObject(document)

@@ -27,7 +27,12 @@ public struct TokenVerifier: Sendable {
     }
 
     /// Verifies a whole token at time `now` (seconds since the epoch).
-    public func verify(_ token: some Collection<UInt8>, at now: Double)
+    public func verify(_ token: String, at now: Double) -> Result<VerifiedToken, TokenRejection> {
+        verify(Array(token.utf8), at: now)
+    }
+
+    /// Verifies a whole token, given as its bytes, at time `now`.
+    public func verify(_ token: [UInt8], at now: Double)
         -> Result<VerifiedToken, TokenRejection>
     {
         let signed: SignedToken
@@ -46,7 +51,7 @@ public struct TokenVerifier: Sendable {
     }
 
     /// Checks the JWS signature and key choice only: no claims, no clock.
-    public func verifySignature(_ token: some Collection<UInt8>)
+    public func verifySignature(_ token: [UInt8])
         -> Result<SignedToken, TokenRejection>
     {
         let jws: CompactJWS
