@@ -15,8 +15,15 @@ let package = Package(
             name: "COpenSSL",
             linkerSettings: [.linkedLibrary("ssl"), .linkedLibrary("crypto")]
         ),
+        .target(name: "CLinux"),
         .target(name: "JOSE", dependencies: ["COpenSSL"]),
-        .executableTarget(name: "tokengate", dependencies: ["JOSE", "CCurl"]),
+        .target(name: "HTTP1", dependencies: ["CLinux"]),
+        .target(name: "Upstream", dependencies: ["CCurl", "HTTP1"]),
+        .target(name: "Policy"),
+        .target(name: "Config"),
+        .target(name: "Gateway", dependencies: ["HTTP1", "Upstream", "Policy", "Config"]),
+        .executableTarget(
+            name: "tokengate", dependencies: ["JOSE", "CCurl", "Config", "Gateway"]),
         .executableTarget(
             name: "verify-bench",
             dependencies: ["JOSE"],
@@ -26,6 +33,8 @@ let package = Package(
             name: "JOSETests",
             dependencies: ["JOSE", "COpenSSL"]
         ),
+        .testTarget(name: "HTTP1Tests", dependencies: ["HTTP1"]),
+        .testTarget(name: "ConfigTests", dependencies: ["Config"]),
         .testTarget(
             name: "CommandLineTests",
             dependencies: ["JOSE"]

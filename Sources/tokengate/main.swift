@@ -1,3 +1,4 @@
+import CCurl
 import Foundation
 
 /// The version `--version` prints.
@@ -5,6 +6,8 @@ let tokengateVersion = "0.1.0"
 
 let usage = """
     usage:
+      tokengate [run] [--config PATH]     serve (default PATH /etc/tokengate/proxy.conf)
+      tokengate check [--config PATH]     validate a configuration and exit
       tokengate verify --jwks PATH [--issuer ISS] [--audience AUD]... [--at UNIXTIME]
                        [--signature-only] [TOKEN|-]
       tokengate mint --key PEM --claims JSON|@FILE [--kid KID] [--alg ALG] [--ttl DURATION]
@@ -23,6 +26,8 @@ func runCommand(_ words: [String]) -> Int32 {
     let rest = Array(words.dropFirst())
     do {
         switch command {
+        case "run": try RunCommand.run(rest)
+        case "check": try CheckCommand.run(rest)
         case "verify": try VerifyCommand.run(rest)
         case "mint": try MintCommand.run(rest)
         case "jwks": try JWKSCommand.run(rest)
@@ -46,4 +51,11 @@ func runCommand(_ words: [String]) -> Int32 {
     }
 }
 
-exit(runCommand(Array(CommandLine.arguments.dropFirst())))
+var words = Array(CommandLine.arguments.dropFirst())
+if words.isEmpty || words[0].hasPrefix("--config") { words.insert("run", at: 0) }
+if words[0] == "run" {
+    // Before any thread exists, so that every thread inherits the mask (NOTES.md).
+    RunCommand.blockSignals()
+    curl_global_init(Int(CURL_GLOBAL_DEFAULT))
+}
+exit(runCommand(words))

@@ -1,0 +1,138 @@
+import HTTP1
+import Upstream
+
+/// Joins one client exchange to one upstream transfer: body bytes flow from the client to
+/// libcurl and back, each side pausing the other when it cannot keep up.
+final class ProxyExchange: UpstreamTransferDelegate {
+    let exchange: HTTPExchange
+    let route: ProxyRoute
+    var transfer: UpstreamTransfer?
+    private var isWaitingForClient = false
+
+    init(exchange: HTTPExchange, route: ProxyRoute) {
+        self.exchange = exchange
+        self.route = route
+    }
+
+    /// Starts the transfer and wires the client's events to it.
+    func start(_ request: UpstreamRequest, on client: UpstreamClient) {
+        exchange.onClose = { [weak self] in self?.transfer?.cancel() }
+        exchange.onBodyAvailable = { [weak self] in self?.transfer?.resumeBody() }
+        exchange.onWritable = { [weak self] in
+            guard let self, isWaitingForClient else { return }
+            isWaitingForClient = false
+            transfer?.resumeResponse()
+        }
+        transfer = client.start(request, delegate: self)
+        guard transfer != nil else {
+            exchange.respond(status: 502, headers: [], body: [], closeConnection: true)
+            return
+        }
+        exchange.startBody()
+    }
+
+    func transferNeedsBody(into buffer: UnsafeMutableRawBufferPointer) -> BodyRead {
+        let read = exchange.readBody(into: buffer)
+        if case .failed(let error) = read, !exchange.hasStartedResponse {
+            exchange.respond(status: error.status, headers: [], body: [], closeConnection: true)
+        }
+        return read
+    }
+
+    func transferReceivedHead(status: Int, headers: [HeaderField]) {
+        var length: UInt64?
+        var forwarded: [HeaderField] = []
+        let hopByHop = HopByHop(headers)
+        for field in headers {
+            if field.hasName("content-length") {
+                length = UInt64(field.value)
+                continue
+            }
+            if hopByHop.contains(field) { continue }
+            if field.hasName("location") {
+                forwarded.append(HeaderField(name: field.name, value: rewriteLocation(field.value)))
+                continue
+            }
+            if route.responseHeaders.contains(where: { field.hasName($0.name) }) { continue }
+            forwarded.append(field)
+        }
+        if headers.contains(where: { $0.hasName("transfer-encoding") }) { length = nil }
+        for header in route.responseHeaders {
+            forwarded.append(HeaderField(name: header.name, value: header.value))
+        }
+        exchange.sendHead(status: status, headers: forwarded, length: length)
+    }
+
+    func transferReceivedBody(_ bytes: UnsafeRawBufferPointer) -> Bool {
+        guard exchange.isWritable else {
+            isWaitingForClient = true
+            return false
+        }
+        exchange.sendBody(bytes)
+        return true
+    }
+
+    func transferFinished(_ failure: UpstreamFailure?) {
+        exchange.onClose = nil
+        switch failure {
+        case nil:
+            exchange.finish()
+        case _ where exchange.hasStartedResponse:
+            exchange.abort()
+        case .timedOut:
+            exchange.respond(status: 504, headers: [], body: errorBody("upstream_timeout"))
+        case .unreachable, .aborted:
+            exchange.respond(status: 502, headers: [], body: errorBody("bad_gateway"))
+        }
+        transfer = nil
+    }
+
+    private func errorBody(_ code: String) -> [UInt8] {
+        Array("{\"error\":\"\(code)\"}".utf8)
+    }
+
+    /// A `Location` on the upstream's own origin is moved to the origin the client used;
+    /// path and query stay as they are (the registry's upload URLs need them).
+    private func rewriteLocation(_ location: String) -> String {
+        for origin in route.upstreamOrigins where location.lowercased().hasPrefix(origin) {
+            let rest = location.dropFirst(origin.count)
+            guard rest.isEmpty || rest.hasPrefix("/") || rest.hasPrefix("?") else { continue }
+            let scheme = exchange.isSecure ? "https" : "http"
+            let authority = exchange.head.values(of: "host").first ?? exchange.head.host ?? ""
+            return "\(scheme)://\(authority)\(rest)"
+        }
+        return location
+    }
+}
+
+/// The hop-by-hop fields of a message (RFC 9110 §7.6.1): fixed names plus those its
+/// `Connection` field lists.
+struct HopByHop {
+    private static let fixed: Set<String> = [
+        "connection", "keep-alive", "proxy-connection", "proxy-authenticate",
+        "proxy-authorization", "te", "trailer", "transfer-encoding", "upgrade",
+    ]
+    private let named: Set<String>
+
+    init(_ headers: [HeaderField]) {
+        named = Set(
+            headers.filter { $0.hasName("connection") }.flatMap {
+                $0.value.split(separator: ",").map { $0.trimmingCharacters(in: " \t").lowercased() }
+            })
+    }
+
+    func contains(_ field: HeaderField) -> Bool {
+        let name = field.name.lowercased()
+        return Self.fixed.contains(name) || named.contains(name) || name.hasPrefix("proxy-")
+    }
+}
+
+extension StringProtocol {
+    func trimmingCharacters(in set: String) -> String {
+        let characters = Set(set)
+        guard let start = firstIndex(where: { !characters.contains($0) }),
+            let end = lastIndex(where: { !characters.contains($0) })
+        else { return "" }
+        return String(self[start...end])
+    }
+}

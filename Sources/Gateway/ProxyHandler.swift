@@ -1,0 +1,122 @@
+import Glibc
+import HTTP1
+import Policy
+import Upstream
+
+/// The request pipeline of one event loop: normalise the path, choose the route, and
+/// forward through the loop's upstream client.
+public final class ProxyHandler: HTTPRequestHandler {
+    let routes: RouteTable<ProxyRoute>
+    let upstream: UpstreamClient
+
+    /// A pipeline over `routes` that forwards through `upstream`.
+    public init(routes: RouteTable<ProxyRoute>, upstream: UpstreamClient) {
+        self.routes = routes
+        self.upstream = upstream
+    }
+
+    /// Routes one request and forwards it, or answers it with the error it has earned.
+    public func handleRequest(_ exchange: HTTPExchange) {
+        let head = exchange.head
+        let path: String
+        do {
+            path = try PathNormalizer.normalize(head.path)
+        } catch {
+            return refuse(exchange, status: error.status, code: "bad_request", close: true)
+        }
+        let route: ProxyRoute
+        switch routes.choose(host: head.host, path: path, method: head.method) {
+        case .notFound:
+            return refuse(exchange, status: 404, code: "not_found")
+        case .methodNotAllowed(let allow):
+            let fields = [HeaderField(name: "Allow", value: allow.joined(separator: ", "))]
+            return refuse(exchange, status: 405, code: "method_not_allowed", headers: fields)
+        case .route(let chosen):
+            route = chosen
+        }
+        if head.isUpgrade {
+            return refuse(exchange, status: 501, code: "upgrade_not_supported", close: true)
+        }
+        if let maximum = route.maximumBodyLength, case .contentLength(let length) = head.framing,
+            length > maximum
+        {
+            return refuse(exchange, status: 413, code: "body_too_large", close: true)
+        }
+        exchange.maximumBodyLength = route.maximumBodyLength
+        let proxy = ProxyExchange(exchange: exchange, route: route)
+        proxy.start(upstreamRequest(exchange, route: route, path: path), on: upstream)
+    }
+
+    private func refuse(
+        _ exchange: HTTPExchange, status: Int, code: String, headers: [HeaderField] = [],
+        close: Bool = false
+    ) {
+        let body = Array("{\"error\":\"\(code)\"}".utf8)
+        let fields = [HeaderField(name: "Content-Type", value: "application/json")] + headers
+        exchange.respond(
+            status: status, headers: fields, body: body,
+            closeConnection: close || exchange.head.framing != .none)
+    }
+
+    /// The request as the upstream receives it: hop-by-hop fields dropped, framing left to
+    /// libcurl, `X-Forwarded-*` set, and an `X-Request-Id` passed on or created.
+    func upstreamRequest(_ exchange: HTTPExchange, route: ProxyRoute, path: String)
+        -> UpstreamRequest
+    {
+        let head = exchange.head
+        let hopByHop = HopByHop(head.headers)
+        var fields: [HeaderField] = []
+        var forwardedFor: [String] = []
+        var hasRequestID = false
+        for field in head.headers {
+            if hopByHop.contains(field) || field.hasName("content-length")
+                || field.hasName("expect")
+                || field.hasName("x-forwarded-proto") || field.hasName("x-forwarded-host")
+            {
+                continue
+            }
+            if field.hasName("host") {
+                if route.preserveHost { fields.append(field) }
+                continue
+            }
+            if field.hasName("x-forwarded-for") {
+                forwardedFor.append(field.value)
+                continue
+            }
+            if field.hasName("x-request-id") { hasRequestID = true }
+            fields.append(field)
+        }
+        forwardedFor.append(exchange.clientAddress)
+        fields.append(
+            HeaderField(name: "X-Forwarded-For", value: forwardedFor.joined(separator: ", ")))
+        fields.append(
+            HeaderField(name: "X-Forwarded-Proto", value: exchange.isSecure ? "https" : "http"))
+        if let host = head.values(of: "host").first ?? head.host {
+            fields.append(HeaderField(name: "X-Forwarded-Host", value: host))
+        }
+        if !hasRequestID {
+            fields.append(HeaderField(name: "X-Request-Id", value: Self.newRequestID()))
+        }
+
+        let host = route.upstreamHost.contains(":") ? "[\(route.upstreamHost)]" : route.upstreamHost
+        var url = "\(route.upstreamScheme)://\(host):\(route.upstreamPort)"
+        url += route.upstreamPath(for: path)
+        if let query = head.query { url += "?" + query }
+        let bodyLength: UInt64??
+        switch head.framing {
+        case .none: bodyLength = .none
+        case .contentLength(let length): bodyLength = .some(length)
+        case .chunked: bodyLength = .some(nil)
+        }
+        return UpstreamRequest(
+            method: head.method, url: url, headers: fields, bodyLength: bodyLength,
+            firstByteTimeout: route.upstreamTimeout, caFile: route.upstreamCAFile)
+    }
+
+    /// 16 random bytes in hex.
+    static func newRequestID() -> String {
+        var generator = SystemRandomNumberGenerator()
+        let bytes = (0..<16).map { _ in UInt8.random(in: 0...255, using: &generator) }
+        return bytes.map { ($0 < 16 ? "0" : "") + String($0, radix: 16) }.joined()
+    }
+}

@@ -1,0 +1,118 @@
+import CLinux
+import Glibc
+
+/// Receives each complete request head; implemented by the gateway.
+public protocol HTTPRequestHandler: AnyObject {
+    /// A request has arrived; answer it through `exchange`.
+    func handleRequest(_ exchange: HTTPExchange)
+}
+
+/// Per-connection limits, in bytes and milliseconds.
+public struct HTTPServerLimits: Sendable {
+    /// Largest request head (431 past it).
+    public var maximumHeadLength: Int
+    /// Time for a whole request head to arrive (408 past it).
+    public var headerTimeout: Int64
+    /// Longest pause between two pieces of a request body (408).
+    public var bodyTimeout: Int64
+    /// Longest wait for the next request on a kept-alive connection.
+    public var idleTimeout: Int64
+    /// Most client connections one server keeps open; it stops accepting at the limit.
+    public var maximumConnections: Int
+
+    /// Limits with the contract's defaults.
+    public init(
+        maximumHeadLength: Int = 64 * 1024, headerTimeout: Int64 = 10_000,
+        bodyTimeout: Int64 = 60_000, idleTimeout: Int64 = 60_000, maximumConnections: Int = 10_000
+    ) {
+        self.maximumHeadLength = maximumHeadLength
+        self.headerTimeout = headerTimeout
+        self.bodyTimeout = bodyTimeout
+        self.idleTimeout = idleTimeout
+        self.maximumConnections = maximumConnections
+    }
+}
+
+/// The HTTP side of one event loop: its listening sockets and its client connections.
+public final class HTTPServer {
+    /// The loop everything runs on.
+    public let loop: EventLoop
+    /// Limits applied to new requests.
+    public var limits: HTTPServerLimits
+    /// Who answers requests.
+    public weak var handler: HTTPRequestHandler?
+    var scratch = [UInt8](repeating: 0, count: 64 * 1024)
+    private var listeners: [Listener] = []
+    private var connections: [ObjectIdentifier: HTTPConnection] = [:]
+    private var isAccepting = true
+    private var sweepTimer: TimerID?
+
+    /// A server on `loop`.
+    public init(loop: EventLoop, limits: HTTPServerLimits) {
+        self.loop = loop
+        self.limits = limits
+        scheduleSweep()
+    }
+
+    /// Open client connections.
+    public var connectionCount: Int { connections.count }
+
+    /// Listens on `address` (IPv4 or IPv6 literal) and `port`, with `SO_REUSEPORT` so that
+    /// every loop has a listening socket of its own for the same address.
+    public func listen(address: String, port: Int) throws(SystemCallError) {
+        let listener = try Listener(address: address, port: port, server: self)
+        listeners.append(listener)
+        try loop.register(listener.fd, events: EventLoop.readable, handler: listener)
+    }
+
+    /// Stops accepting and closes the listening sockets; connections carry on.
+    public func stopAccepting() {
+        for listener in listeners {
+            loop.unregister(listener.fd)
+            Glibc.close(listener.fd)
+        }
+        listeners.removeAll()
+    }
+
+    /// Closes connections that wait for a request; busy ones close when their exchange ends.
+    public func closeIdleConnections() {
+        for connection in connections.values where connection.state == .head {
+            if connection.input.isEmpty { connection.close() }
+        }
+    }
+
+    func accepted(fd: Int32, clientAddress: String) {
+        let connection = HTTPConnection(fd: fd, clientAddress: clientAddress, server: self)
+        do {
+            try loop.register(fd, events: EventLoop.readable, handler: connection)
+        } catch {
+            Glibc.close(fd)
+            return
+        }
+        _ = tglinux_set_socket_option(fd, Int32(IPPROTO_TCP), TCP_NODELAY, 1)
+        connections[ObjectIdentifier(connection)] = connection
+        if connections.count >= limits.maximumConnections { setAccepting(false) }
+    }
+
+    func connectionClosed(_ connection: HTTPConnection) {
+        connections[ObjectIdentifier(connection)] = nil
+        if !isAccepting && connections.count < limits.maximumConnections { setAccepting(true) }
+    }
+
+    private func setAccepting(_ accepting: Bool) {
+        isAccepting = accepting
+        for listener in listeners {
+            loop.modify(listener.fd, events: accepting ? EventLoop.readable : 0)
+        }
+    }
+
+    /// Checks every connection's deadline once a second.
+    private func scheduleSweep() {
+        sweepTimer = loop.schedule(at: EventLoop.now() + 1000) { [weak self] in
+            guard let self else { return }
+            let now = EventLoop.now()
+            for connection in Array(connections.values) { connection.checkDeadline(now) }
+            scheduleSweep()
+        }
+    }
+}

@@ -1,0 +1,251 @@
+import CCurl
+import Glibc
+import HTTP1
+
+/// What to send upstream.
+public struct UpstreamRequest: Sendable {
+    /// The method, sent as given.
+    public var method: String
+    /// The full URL: scheme, authority, path and query.
+    public var url: String
+    /// Header fields to send, `Host` included when it must differ from the URL's.
+    public var headers: [HeaderField]
+    /// The body: nil for none, `.some(nil)` for a body of unknown length (sent chunked).
+    public var bodyLength: UInt64??
+    /// Time allowed until the first response byte, in milliseconds.
+    public var firstByteTimeout: Int64
+    /// Trust for an `https` upstream; nil for the system store.
+    public var caFile: String?
+
+    /// A request with the given parts.
+    public init(
+        method: String, url: String, headers: [HeaderField], bodyLength: UInt64??,
+        firstByteTimeout: Int64, caFile: String? = nil
+    ) {
+        self.method = method
+        self.url = url
+        self.headers = headers
+        self.bodyLength = bodyLength
+        self.firstByteTimeout = firstByteTimeout
+        self.caFile = caFile
+    }
+}
+
+/// Hears a transfer's progress, on the event loop's thread.
+public protocol UpstreamTransferDelegate: AnyObject {
+    /// Fills `buffer` with request body bytes.
+    func transferNeedsBody(into buffer: UnsafeMutableRawBufferPointer) -> BodyRead
+    /// The final response head (interim 1xx heads are not reported).
+    func transferReceivedHead(status: Int, headers: [HeaderField])
+    /// Response body bytes; return false to refuse them for now (they come again after
+    /// `resumeResponse`).
+    func transferReceivedBody(_ bytes: UnsafeRawBufferPointer) -> Bool
+    /// The transfer ended: nil after a complete response, else why it failed.
+    func transferFinished(_ failure: UpstreamFailure?)
+}
+
+/// Why a transfer failed.
+public enum UpstreamFailure: Error, Equatable, Sendable {
+    /// No connection could be made, or the upstream broke the exchange.
+    case unreachable(String)
+    /// No response byte within the first-byte timeout.
+    case timedOut
+    /// The request body broke or the caller cancelled.
+    case aborted
+}
+
+/// One request to an upstream through one libcurl easy handle.
+public final class UpstreamTransfer {
+    let easy: UnsafeMutableRawPointer
+    unowned let client: UpstreamClient
+    /// Held strongly until the transfer ends, when it is released.
+    var delegate: UpstreamTransferDelegate?
+    private var headerList: UnsafeMutablePointer<curl_slist>?
+    private var status = 0
+    private var headers: [HeaderField] = []
+    private var hasReportedHead = false
+    private var isDone = false
+    private var timedOut = false
+    private var firstByteTimer: TimerID?
+    private let firstByteTimeout: Int64
+
+    init?(request: UpstreamRequest, client: UpstreamClient, delegate: UpstreamTransferDelegate) {
+        guard let easy = curl_easy_init() else { return nil }
+        self.easy = easy
+        self.client = client
+        self.delegate = delegate
+        self.firstByteTimeout = request.firstByteTimeout
+        configure(request)
+    }
+
+    deinit {
+        curl_easy_cleanup(easy)
+        curl_slist_free_all(headerList)
+    }
+
+    private func configure(_ request: UpstreamRequest) {
+        let me = Unmanaged.passUnretained(self).toOpaque()
+        tgcurl_easy_setopt_string(easy, CURLOPT_URL, request.url)
+        tgcurl_easy_setopt_string(easy, CURLOPT_PROTOCOLS_STR, "http,https")
+        tgcurl_easy_setopt_long(easy, CURLOPT_NOSIGNAL, 1)
+        // Environment proxy variables are never used for upstreams (contract, route table).
+        tgcurl_easy_setopt_string(easy, CURLOPT_PROXY, "")
+        tgcurl_easy_setopt_long(easy, CURLOPT_HTTP_VERSION, CURL_HTTP_VERSION_1_1)
+        tgcurl_easy_setopt_long(easy, CURLOPT_HTTP_CONTENT_DECODING, 0)
+        tgcurl_easy_setopt_long(easy, CURLOPT_BUFFERSIZE, 128 * 1024)
+        tgcurl_easy_setopt_long(easy, CURLOPT_UPLOAD_BUFFERSIZE, 128 * 1024)
+        tgcurl_easy_setopt_long(easy, CURLOPT_CONNECTTIMEOUT_MS, Int(request.firstByteTimeout))
+        if let caFile = request.caFile { tgcurl_easy_setopt_string(easy, CURLOPT_CAINFO, caFile) }
+        tgcurl_easy_setopt_pointer(easy, CURLOPT_PRIVATE, me)
+        tgcurl_easy_setopt_data_callback(easy, CURLOPT_HEADERFUNCTION, transferHeaderCallback)
+        tgcurl_easy_setopt_pointer(easy, CURLOPT_HEADERDATA, me)
+        tgcurl_easy_setopt_data_callback(easy, CURLOPT_WRITEFUNCTION, transferWriteCallback)
+        tgcurl_easy_setopt_pointer(easy, CURLOPT_WRITEDATA, me)
+
+        var fields = request.headers.map { "\($0.name): \($0.value)" }
+        // libcurl would add its own `Expect: 100-continue` and wait a second for it; the
+        // client's own Expect is answered by tokengate before the body is read.
+        fields.append("Expect:")
+        if !request.headers.contains(where: { $0.hasName("accept") }) { fields.append("Accept:") }
+
+        if request.method == "HEAD" {
+            tgcurl_easy_setopt_long(easy, CURLOPT_NOBODY, 1)
+        } else if request.method != "GET" {
+            tgcurl_easy_setopt_string(easy, CURLOPT_CUSTOMREQUEST, request.method)
+        }
+        if case .some(let length) = request.bodyLength {
+            tgcurl_easy_setopt_long(easy, CURLOPT_UPLOAD, 1)
+            tgcurl_easy_setopt_data_callback(easy, CURLOPT_READFUNCTION, transferReadCallback)
+            tgcurl_easy_setopt_pointer(easy, CURLOPT_READDATA, me)
+            if let length {
+                tgcurl_easy_setopt_off_t(easy, CURLOPT_INFILESIZE_LARGE, curl_off_t(length))
+            } else {
+                fields.append("Transfer-Encoding: chunked")
+            }
+        } else if ["POST", "PUT", "PATCH"].contains(request.method) {
+            fields.append("Content-Length: 0")
+        }
+        for field in fields { headerList = curl_slist_append(headerList, field) }
+        tgcurl_easy_setopt_pointer(easy, CURLOPT_HTTPHEADER, UnsafeMutableRawPointer(headerList))
+    }
+
+    func armFirstByteTimer() {
+        firstByteTimer = client.loop.schedule(at: EventLoop.now() + firstByteTimeout) {
+            [weak self] in
+            guard let self, !hasReportedHead, !isDone else { return }
+            timedOut = true
+            end(.timedOut)
+        }
+    }
+
+    /// Lets the request body flow again after `transferNeedsBody` answered `.pending`.
+    public func resumeBody() {
+        guard !isDone else { return }
+        curl_easy_pause(easy, CURLPAUSE_CONT)
+    }
+
+    /// Lets the response flow again after `transferReceivedBody` returned false.
+    public func resumeResponse() {
+        guard !isDone else { return }
+        curl_easy_pause(easy, CURLPAUSE_CONT)
+    }
+
+    /// Stops the transfer; the delegate hears nothing more.
+    public func cancel() {
+        guard !isDone else { return }
+        delegate = nil
+        end(.aborted)
+    }
+
+    /// Called by the client when libcurl reports the transfer done.
+    func finished(_ result: CURLcode) {
+        guard !isDone else { return }
+        if result == CURLE_OK && hasReportedHead {
+            end(nil)
+        } else if result == CURLE_OPERATION_TIMEDOUT && !hasReportedHead {
+            end(.timedOut)
+        } else if result == CURLE_ABORTED_BY_CALLBACK || result == CURLE_READ_ERROR {
+            end(.aborted)
+        } else {
+            end(.unreachable(String(cString: curl_easy_strerror(result))))
+        }
+    }
+
+    /// Ends the transfer once.
+    ///
+    /// The easy handle leaves the multi handle on the next turn of
+    /// the loop, never from inside one of libcurl's own callbacks.
+    private func end(_ failure: UpstreamFailure?) {
+        isDone = true
+        if let firstByteTimer { client.loop.cancel(firstByteTimer) }
+        let delegate = self.delegate
+        self.delegate = nil
+        client.loop.schedule(at: 0) { [self] in client.remove(self) }
+        delegate?.transferFinished(failure)
+    }
+
+    fileprivate func header(_ line: UnsafeRawBufferPointer) -> Int {
+        guard !isDone else { return 0 }
+        let text = String(decoding: line, as: UTF8.self)
+        if text.hasPrefix("HTTP/") {
+            let parts = text.split(separator: " ", maxSplits: 2)
+            status = parts.count >= 2 ? Int(parts[1]) ?? 0 : 0
+            headers = []
+        } else if text == "\r\n" || text == "\n" {
+            if status >= 200 && !hasReportedHead {
+                hasReportedHead = true
+                if let firstByteTimer { client.loop.cancel(firstByteTimer) }
+                delegate?.transferReceivedHead(status: status, headers: headers)
+            }
+        } else if let colon = text.firstIndex(of: ":") {
+            let name = String(text[..<colon])
+            let value = text[text.index(after: colon)...].trimmingCharacters(in: " \t\r\n")
+            headers.append(HeaderField(name: name, value: value))
+        }
+        return line.count
+    }
+
+    fileprivate func write(_ bytes: UnsafeRawBufferPointer) -> Int {
+        guard !isDone, let delegate else { return 0 }
+        return delegate.transferReceivedBody(bytes) ? bytes.count : Int(CURL_WRITEFUNC_PAUSE)
+    }
+
+    fileprivate func read(_ buffer: UnsafeMutableRawBufferPointer) -> Int {
+        guard !isDone, let delegate else { return Int(CURL_READFUNC_ABORT) }
+        switch delegate.transferNeedsBody(into: buffer) {
+        case .bytes(let count): return count
+        case .pending: return Int(CURL_READFUNC_PAUSE)
+        case .end: return 0
+        case .failed: return Int(CURL_READFUNC_ABORT)
+        }
+    }
+}
+
+extension StringProtocol {
+    fileprivate func trimmingCharacters(in set: String) -> String {
+        let characters = Set(set)
+        guard let start = firstIndex(where: { !characters.contains($0) }),
+            let end = lastIndex(where: { !characters.contains($0) })
+        else { return "" }
+        return String(self[start...end])
+    }
+}
+
+private func transfer(_ user: UnsafeMutableRawPointer?) -> UpstreamTransfer? {
+    user.map { Unmanaged<UpstreamTransfer>.fromOpaque($0).takeUnretainedValue() }
+}
+
+private let transferHeaderCallback: tgcurl_data_callback = { buffer, size, count, user in
+    guard let transfer = transfer(user) else { return 0 }
+    return transfer.header(UnsafeRawBufferPointer(start: buffer, count: size * count))
+}
+
+private let transferWriteCallback: tgcurl_data_callback = { buffer, size, count, user in
+    guard let transfer = transfer(user) else { return 0 }
+    return transfer.write(UnsafeRawBufferPointer(start: buffer, count: size * count))
+}
+
+private let transferReadCallback: tgcurl_data_callback = { buffer, size, count, user in
+    guard let transfer = transfer(user) else { return Int(CURL_READFUNC_ABORT) }
+    return transfer.read(UnsafeMutableRawBufferPointer(start: buffer, count: size * count))
+}
