@@ -35,7 +35,7 @@ public final class ProxyHandler: HTTPRequestHandler {
             route = chosen
         }
         if head.isUpgrade {
-            return refuse(exchange, status: 501, code: "upgrade_not_supported", close: true)
+            return startUpgrade(exchange, route: route, path: path)
         }
         if let maximum = route.maximumBodyLength, case .contentLength(let length) = head.framing,
             length > maximum
@@ -64,14 +64,35 @@ public final class ProxyHandler: HTTPRequestHandler {
         -> UpstreamRequest
     {
         let head = exchange.head
+        let bodyLength: UInt64??
+        switch head.framing {
+        case .none: bodyLength = .none
+        case .contentLength(let length): bodyLength = .some(length)
+        case .chunked: bodyLength = .some(nil)
+        }
+        return UpstreamRequest(
+            method: head.method, url: route.upstreamOrigins[0] + target(head, route, path),
+            headers: forwardedFields(exchange, route: route), bodyLength: bodyLength,
+            firstByteTimeout: route.upstreamTimeout, caFile: route.upstreamCAFile)
+    }
+
+    /// The path and query the upstream receives.
+    private func target(_ head: RequestHead, _ route: ProxyRoute, _ path: String) -> String {
+        route.upstreamPath(for: path) + (head.query.map { "?" + $0 } ?? "")
+    }
+
+    /// The client's fields as forwarded: hop-by-hop ones and framing left out, `Host` only
+    /// with `preserve_host`, `X-Forwarded-*` set, an `X-Request-Id` passed on or created.
+    func forwardedFields(_ exchange: HTTPExchange, route: ProxyRoute) -> [HeaderField] {
+        let head = exchange.head
         let hopByHop = HopByHop(head.headers)
         var fields: [HeaderField] = []
         var forwardedFor: [String] = []
         var hasRequestID = false
         for field in head.headers {
             if hopByHop.contains(field) || field.hasName("content-length")
-                || field.hasName("expect")
-                || field.hasName("x-forwarded-proto") || field.hasName("x-forwarded-host")
+                || field.hasName("expect") || field.hasName("x-forwarded-proto")
+                || field.hasName("x-forwarded-host")
             {
                 continue
             }
@@ -97,20 +118,30 @@ public final class ProxyHandler: HTTPRequestHandler {
         if !hasRequestID {
             fields.append(HeaderField(name: "X-Request-Id", value: Self.newRequestID()))
         }
+        return fields
+    }
 
-        let host = route.upstreamHost.contains(":") ? "[\(route.upstreamHost)]" : route.upstreamHost
-        var url = "\(route.upstreamScheme)://\(host):\(route.upstreamPort)"
-        url += route.upstreamPath(for: path)
-        if let query = head.query { url += "?" + query }
-        let bodyLength: UInt64??
-        switch head.framing {
-        case .none: bodyLength = .none
-        case .contentLength(let length): bodyLength = .some(length)
-        case .chunked: bodyLength = .some(nil)
+    /// Sends an upgrade request (WebSocket) through a tunnel of its own.
+    private func startUpgrade(_ exchange: HTTPExchange, route: ProxyRoute, path: String) {
+        let head = exchange.head
+        guard head.framing == .none else {
+            return refuse(exchange, status: 400, code: "bad_request", close: true)
         }
-        return UpstreamRequest(
-            method: head.method, url: url, headers: fields, bodyLength: bodyLength,
-            firstByteTimeout: route.upstreamTimeout, caFile: route.upstreamCAFile)
+        guard route.upstreamScheme == "http" else {
+            return refuse(exchange, status: 502, code: "upgrade_needs_http_upstream", close: true)
+        }
+        var lines = ["\(head.method) \(target(head, route, path)) HTTP/1.1"]
+        if !route.preserveHost {
+            let host = route.upstreamOrigins.last?.split(separator: "/").last ?? ""
+            lines.append("Host: \(host)")
+        }
+        for field in forwardedFields(exchange, route: route) {
+            lines.append("\(field.name): \(field.value)")
+        }
+        lines.append("Connection: Upgrade")
+        lines.append("Upgrade: " + head.values(of: "upgrade").joined(separator: ", "))
+        let bytes = Array((lines.joined(separator: "\r\n") + "\r\n\r\n").utf8)
+        UpgradeExchange(exchange: exchange, route: route).start(head: bytes, on: upstream.loop)
     }
 
     /// 16 random bytes in hex.

@@ -5,7 +5,8 @@ import HTTP1
 /// One libcurl multi handle driven by one event loop: its sockets are watched by the loop's
 /// epoll set and its timer is one of the loop's timers, so no transfer needs a thread.
 public final class UpstreamClient {
-    let loop: EventLoop
+    /// The loop that drives this client.
+    public let loop: EventLoop
     let multi: UnsafeMutableRawPointer
     private var sockets: [curl_socket_t: CurlSocket] = [:]
     private var timer: TimerID?

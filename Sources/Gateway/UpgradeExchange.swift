@@ -1,0 +1,75 @@
+import HTTP1
+import Upstream
+
+/// Joins a client's upgrade request to an upstream tunnel: after the upstream's `101`, bytes
+/// flow both ways untouched until either side closes; any other answer is relayed as an
+/// ordinary response.
+final class UpgradeExchange: UpstreamTunnelDelegate {
+    let exchange: HTTPExchange
+    let route: ProxyRoute
+    var tunnel: UpstreamTunnel?
+    private var isTunnelOpen = false
+    private var isWaitingForClient = false
+
+    init(exchange: HTTPExchange, route: ProxyRoute) {
+        self.exchange = exchange
+        self.route = route
+    }
+
+    /// Connects upstream and sends the request head.
+    func start(head: [UInt8], on loop: EventLoop) {
+        exchange.onClose = { [weak self] in self?.tunnel?.close() }
+        exchange.onWritable = { [weak self] in
+            guard let self, isWaitingForClient else { return }
+            isWaitingForClient = false
+            tunnel?.resumeReading()
+        }
+        exchange.onTunnelData = { [weak self] bytes in
+            guard let self, let tunnel else { return false }
+            return tunnel.send(UnsafeRawBufferPointer(bytes))
+        }
+        tunnel = UpstreamTunnel(
+            loop: loop, host: route.upstreamHost, port: route.upstreamPort, head: head,
+            firstByteTimeout: route.upstreamTimeout, delegate: self)
+        if tunnel == nil {
+            exchange.respond(status: 502, headers: [], body: [], closeConnection: true)
+        }
+        tunnel?.onWritable = { [weak self] in self?.exchange.resumeTunnelInput() }
+    }
+
+    func tunnelReceivedHead(status: Int, headers: [HeaderField], length: UInt64?) {
+        if status == 101 {
+            let kept = headers.filter { !$0.hasName("connection") }
+            exchange.sendHead(status: 101, headers: kept, length: nil)
+            isTunnelOpen = true
+            exchange.startTunnel()
+            return
+        }
+        let hopByHop = HopByHop(headers)
+        let kept = headers.filter {
+            !hopByHop.contains($0) && !$0.hasName("content-length")
+        }
+        exchange.sendHead(status: status, headers: kept, length: length)
+    }
+
+    func tunnelReceivedData(_ bytes: UnsafeRawBufferPointer) -> Bool {
+        let more = isTunnelOpen ? exchange.sendTunnel(bytes) : exchange.sendBody(bytes)
+        if !more { isWaitingForClient = true }
+        return more
+    }
+
+    func tunnelFinished(_ failure: UpstreamFailure?) {
+        exchange.onClose = nil
+        tunnel = nil
+        switch failure {
+        case nil where !isTunnelOpen:
+            exchange.finish()
+        case _ where exchange.hasStartedResponse:
+            exchange.abort()
+        case .timedOut:
+            exchange.respond(status: 504, headers: [], body: [], closeConnection: true)
+        default:
+            exchange.respond(status: 502, headers: [], body: [], closeConnection: true)
+        }
+    }
+}
