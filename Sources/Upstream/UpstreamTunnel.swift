@@ -121,6 +121,7 @@ public final class UpstreamTunnel: EventHandler {
         finish(nil)
     }
 
+    /// Drives the connection: connect completion, writes, reads.
     public func handleEvents(_ events: UInt32) {
         if case .connecting = state, events & (EventLoop.writable | EventLoop.hangUp) != 0 {
             var error: Int32 = 0
