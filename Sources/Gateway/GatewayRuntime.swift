@@ -43,6 +43,7 @@ public final class GatewayRuntime: @unchecked Sendable {
                     stripPrefix: route.stripsPrefix, preserveHost: route.preservesHost,
                     maximumBodyLength: route.maxBodyBytes.map { UInt64($0) },
                     upstreamTimeout: milliseconds(route.upstreamTimeout),
+                    upstreamIdleTimeout: milliseconds(route.upstreamIdleTimeout),
                     upstreamCAFile: route.upstreamCAFile,
                     responseHeaders: route.responseHeaders.map { ($0.name, $0.value.text) })
                 return RouteTable.Entry(

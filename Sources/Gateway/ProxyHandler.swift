@@ -73,7 +73,8 @@ public final class ProxyHandler: HTTPRequestHandler {
         return UpstreamRequest(
             method: head.method, url: route.upstreamOrigins[0] + target(head, route, path),
             headers: forwardedFields(exchange, route: route), bodyLength: bodyLength,
-            firstByteTimeout: route.upstreamTimeout, caFile: route.upstreamCAFile)
+            firstByteTimeout: route.upstreamTimeout, idleTimeout: route.upstreamIdleTimeout,
+            caFile: route.upstreamCAFile)
     }
 
     /// The path and query the upstream receives.

@@ -20,6 +20,8 @@ public struct ProxyRoute: Sendable {
     public var maximumBodyLength: UInt64?
     /// Time to the first response byte, in milliseconds.
     public var upstreamTimeout: Int64
+    /// Longest silence of the upstream once its response has begun, in milliseconds.
+    public var upstreamIdleTimeout: Int64
     /// Trust for an `https` upstream.
     public var upstreamCAFile: String?
     /// Fields set on every response of the route, replacing the upstream's.
@@ -30,7 +32,8 @@ public struct ProxyRoute: Sendable {
         name: String, pathPrefix: String, upstreamScheme: String, upstreamHost: String,
         upstreamPort: Int, upstreamBasePath: String = "", stripPrefix: Bool = false,
         preserveHost: Bool = false, maximumBodyLength: UInt64? = nil,
-        upstreamTimeout: Int64 = 60_000, upstreamCAFile: String? = nil,
+        upstreamTimeout: Int64 = 60_000, upstreamIdleTimeout: Int64 = 300_000,
+        upstreamCAFile: String? = nil,
         responseHeaders: [(name: String, value: String)] = []
     ) {
         self.name = name
@@ -43,6 +46,7 @@ public struct ProxyRoute: Sendable {
         self.preserveHost = preserveHost
         self.maximumBodyLength = maximumBodyLength
         self.upstreamTimeout = upstreamTimeout
+        self.upstreamIdleTimeout = upstreamIdleTimeout
         self.upstreamCAFile = upstreamCAFile
         self.responseHeaders = responseHeaders
     }

@@ -14,19 +14,22 @@ public struct UpstreamRequest: Sendable {
     public var bodyLength: UInt64??
     /// Time allowed until the first response byte, in milliseconds.
     public var firstByteTimeout: Int64
+    /// Longest silence of the upstream once its response has begun, in milliseconds.
+    public var idleTimeout: Int64
     /// Trust for an `https` upstream; nil for the system store.
     public var caFile: String?
 
     /// A request with the given parts.
     public init(
         method: String, url: String, headers: [HeaderField], bodyLength: UInt64??,
-        firstByteTimeout: Int64, caFile: String? = nil
+        firstByteTimeout: Int64, idleTimeout: Int64 = 300_000, caFile: String? = nil
     ) {
         self.method = method
         self.url = url
         self.headers = headers
         self.bodyLength = bodyLength
         self.firstByteTimeout = firstByteTimeout
+        self.idleTimeout = idleTimeout
         self.caFile = caFile
     }
 }
@@ -68,6 +71,10 @@ public final class UpstreamTransfer {
     private var timedOut = false
     private var firstByteTimer: TimerID?
     private let firstByteTimeout: Int64
+    private let idleTimeout: Int64
+    private var idleTimer: TimerID?
+    private var lastActivity: Int64 = 0
+    private var isPausedForClient = false
 
     init?(request: UpstreamRequest, client: UpstreamClient, delegate: UpstreamTransferDelegate) {
         guard let easy = curl_easy_init() else { return nil }
@@ -75,6 +82,7 @@ public final class UpstreamTransfer {
         self.client = client
         self.delegate = delegate
         self.firstByteTimeout = request.firstByteTimeout
+        self.idleTimeout = request.idleTimeout
         configure(request)
     }
 
@@ -147,6 +155,8 @@ public final class UpstreamTransfer {
     /// Lets the response flow again after `transferReceivedBody` returned false.
     public func resumeResponse() {
         guard !isDone else { return }
+        isPausedForClient = false
+        lastActivity = EventLoop.now()
         curl_easy_pause(easy, CURLPAUSE_CONT)
     }
 
@@ -178,6 +188,7 @@ public final class UpstreamTransfer {
     private func end(_ failure: UpstreamFailure?) {
         isDone = true
         if let firstByteTimer { client.loop.cancel(firstByteTimer) }
+        if let idleTimer { client.loop.cancel(idleTimer) }
         let delegate = self.delegate
         self.delegate = nil
         client.loop.schedule(at: 0) { [self] in client.remove(self) }
@@ -195,6 +206,8 @@ public final class UpstreamTransfer {
             if status >= 200 && !hasReportedHead {
                 hasReportedHead = true
                 if let firstByteTimer { client.loop.cancel(firstByteTimer) }
+                lastActivity = EventLoop.now()
+                armIdleTimer(at: lastActivity + idleTimeout)
                 delegate?.transferReceivedHead(status: status, headers: headers)
             }
         } else if let colon = text.firstIndex(of: ":") {
@@ -207,7 +220,25 @@ public final class UpstreamTransfer {
 
     fileprivate func write(_ bytes: UnsafeRawBufferPointer) -> Int {
         guard !isDone, let delegate else { return 0 }
-        return delegate.transferReceivedBody(bytes) ? bytes.count : Int(CURL_WRITEFUNC_PAUSE)
+        lastActivity = EventLoop.now()
+        guard delegate.transferReceivedBody(bytes) else {
+            isPausedForClient = true
+            return Int(CURL_WRITEFUNC_PAUSE)
+        }
+        return bytes.count
+    }
+
+    /// `upstream_idle_timeout`: silence while the client is slow is not the upstream's.
+    private func armIdleTimer(at deadline: Int64) {
+        idleTimer = client.loop.schedule(at: deadline) { [weak self] in
+            guard let self, !isDone else { return }
+            let quietSince = isPausedForClient ? EventLoop.now() : lastActivity
+            if EventLoop.now() - quietSince >= idleTimeout {
+                end(.unreachable("upstream silent past upstream_idle_timeout"))
+            } else {
+                armIdleTimer(at: quietSince + idleTimeout)
+            }
+        }
     }
 
     fileprivate func read(_ buffer: UnsafeMutableRawBufferPointer) -> Int {
