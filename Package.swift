@@ -34,6 +34,7 @@ let package = Package(
             dependencies: ["JOSE", "COpenSSL"]
         ),
         .testTarget(name: "HTTP1Tests", dependencies: ["HTTP1"]),
+        .testTarget(name: "PolicyTests", dependencies: ["Policy"]),
         .testTarget(name: "EndToEndTests"),
         .testTarget(name: "ConfigTests", dependencies: ["Config"]),
         .testTarget(

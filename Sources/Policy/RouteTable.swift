@@ -1,6 +1,7 @@
 /// Chooses a route for a request as nginx chooses a server and then a location: routes
-/// naming the request's host first, routes without a host after them; among those the
-/// longest path prefix, matched at a segment boundary; ties to the one written first.
+/// naming the request's host exactly first, then those matching it by wildcard, then routes
+/// without a host; within the first of these that has a match, the longest path prefix,
+/// matched at a segment boundary; ties to the one written first.
 public struct RouteTable<Route: Sendable>: Sendable {
     /// One route's matching rules.
     public struct Entry: Sendable {
@@ -44,12 +45,21 @@ public struct RouteTable<Route: Sendable>: Sendable {
 
     /// The route for a normalised `path` on `host` (lower case, without port).
     public func choose(host: String?, path: String, method: String) -> Choice {
-        let byHost = best(
-            entries.filter { !$0.hosts.isEmpty && Self.hostMatches($0.hosts, host) },
-            path: path)
-        guard let entry = byHost ?? best(entries.filter { $0.hosts.isEmpty }, path: path) else {
-            return .notFound
+        // As nginx picks a server: exact names first, then wildcards, then routes without a
+        // host; the first tier with a matching path decides. One pass, no allocation.
+        var bestExact: Entry?
+        var bestWildcard: Entry?
+        var bestHostless: Entry?
+        for entry in entries where Self.prefixMatches(entry.pathPrefix, path) {
+            if entry.hosts.isEmpty {
+                Self.keepLonger(&bestHostless, entry)
+            } else if let host, entry.hosts.contains(host) {
+                Self.keepLonger(&bestExact, entry)
+            } else if Self.hostMatches(entry.hosts, host) {
+                Self.keepLonger(&bestWildcard, entry)
+            }
         }
+        guard let entry = bestExact ?? bestWildcard ?? bestHostless else { return .notFound }
         if entry.methods.isEmpty || entry.methods.contains(method)
             || (method == "HEAD" && entry.methods.contains("GET"))
         {
@@ -60,15 +70,11 @@ public struct RouteTable<Route: Sendable>: Sendable {
         return .methodNotAllowed(allow: allow)
     }
 
-    /// The longest matching prefix; on a tie the first written.
-    private func best(_ candidates: [Entry], path: String) -> Entry? {
-        var chosen: Entry?
-        for entry in candidates where Self.prefixMatches(entry.pathPrefix, path) {
-            if entry.pathPrefix.utf8.count > (chosen?.pathPrefix.utf8.count ?? -1) {
-                chosen = entry
-            }
+    /// Keeps `candidate` when its prefix is longer than the one kept: ties go to the first.
+    private static func keepLonger(_ kept: inout Entry?, _ candidate: Entry) {
+        if candidate.pathPrefix.utf8.count > (kept?.pathPrefix.utf8.count ?? -1) {
+            kept = candidate
         }
-        return chosen
     }
 
     /// `/v2` matches `/v2` and `/v2/x`, never `/v2x`; `/` matches every path.
