@@ -42,7 +42,9 @@ public struct ClaimRules: Sendable, Equatable {
 
         if let issuer {
             let actual = claims["iss"]?.stringValue
-            if actual != issuer { return .wrongIssuer(actual: actual, expected: issuer) }
+            if actual?.isExactly(issuer) != true {
+                return .wrongIssuer(actual: actual, expected: issuer)
+            }
         }
 
         if let audiences, !audienceMatches(claims["aud"], audiences) { return .wrongAudience }
@@ -52,8 +54,12 @@ public struct ClaimRules: Sendable, Equatable {
     /// RFC 7519 §4.1.3: `aud` is one string or an array of strings.
     private func audienceMatches(_ audience: JSONValue?, _ wanted: [String]) -> Bool {
         switch audience {
-        case .string(let value): wanted.contains(value)
-        case .array(let values): values.contains { $0.stringValue.map(wanted.contains) == true }
+        case .string(let value): wanted.contains { $0.isExactly(value) }
+        case .array(let values):
+            values.contains { value in
+                guard let text = value.stringValue else { return false }
+                return wanted.contains { $0.isExactly(text) }
+            }
         default: false
         }
     }

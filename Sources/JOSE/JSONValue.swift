@@ -44,7 +44,9 @@ public struct JSONObject: Sendable, Equatable {
     /// Length and first byte of each name: most names differ there, which is cheaper to
     /// see than a full string comparison.
     private var hints: [UInt32] = []
-    private var index: [String: Int]?
+    /// Names as UTF-8 bytes: members are told apart by code points (RFC 8259 §8.3), never by
+    /// Swift's canonical equivalence.
+    private var index: [[UInt8]: Int]?
 
     /// An empty object.
     public init() {}
@@ -88,19 +90,21 @@ public struct JSONObject: Sendable, Equatable {
         entries.append((key, value))
         hints.append(Self.hint(key))
         if index != nil {
-            index?[key] = entries.count - 1
+            index?[Array(key.utf8)] = entries.count - 1
         } else if entries.count > Self.indexThreshold {
-            var built = [String: Int](minimumCapacity: entries.count * 2)
-            for (position, entry) in entries.enumerated() { built[entry.key] = position }
+            var built = [[UInt8]: Int](minimumCapacity: entries.count * 2)
+            for (position, entry) in entries.enumerated() {
+                built[Array(entry.key.utf8)] = position
+            }
             index = built
         }
     }
 
     private func position(of key: String) -> Int? {
-        if let index { return index[key] }
+        if let index { return index[Array(key.utf8)] }
         let wanted = Self.hint(key)
         for position in hints.indices where hints[position] == wanted {
-            if entries[position].key == key { return position }
+            if entries[position].key.isExactly(key) { return position }
         }
         return nil
     }

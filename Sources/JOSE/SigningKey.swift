@@ -17,11 +17,20 @@ public struct SigningKey: Sendable {
         var text = Array(pem.utf8)
         text.append(0)
         guard let pointer = tgssl_private_key_from_pem(text, text.count - 1) else {
-            throw KeyImportError("not a PEM private key: \(takeOpenSSLError())")
+            let detail = takeOpenSSLError()
+            if pem.contains("ENCRYPTED") {
+                throw KeyImportError("the key is encrypted; give an unencrypted PEM key")
+            }
+            throw KeyImportError("not a PEM private key: \(detail)")
         }
         handle = KeyHandle(taking: pointer)
         guard defaultAlgorithm != nil else {
             throw KeyImportError("only RSA, P-256, P-384, P-521 and Ed25519 keys can sign")
+        }
+        // Tokens signed by a key that tokengate's own verifier refuses would only mislead.
+        if handle.kind == TGSSL_KEY_RSA && handle.bits < VerificationKey.minimumRSABits {
+            throw KeyImportError(
+                "RSA key of \(handle.bits) bits is below \(VerificationKey.minimumRSABits)")
         }
     }
 
@@ -72,7 +81,8 @@ public struct SigningKey: Sendable {
     /// Signs `message`; ES* signatures come out as raw R‖S.
     public func sign(_ message: [UInt8], algorithm: SignatureAlgorithm) -> [UInt8]? {
         guard canSign(algorithm), let scheme = algorithm.scheme else { return nil }
-        var signature = [UInt8](repeating: 0, count: 1024)
+        var signature = [UInt8](
+            repeating: 0, count: max(1024, Int(EVP_PKEY_get_size(handle.pointer))))
         var length = signature.count
         guard
             tgssl_sign(

@@ -10,6 +10,9 @@ public enum TokenRejection: Error, Equatable, Sendable {
     case algorithmNotAllowed(algorithm: String, issuerName: String?)
     /// No key in the set has the token's `kid`: a refresh may find it.
     case unknownKeyID(String)
+    /// The key set names the `kid`, but its key was left out on import (too weak, not on
+    /// its curve, ...).
+    case unusableKey(keyID: String, reason: String)
     /// Keys exist for the `kid` (or the set has keys) but none fits the algorithm.
     case noFittingKey(keyID: String?, algorithm: String)
     /// No candidate key verifies the signature.
@@ -30,17 +33,23 @@ public enum TokenRejection: Error, Equatable, Sendable {
         switch self {
         case .malformed(let what): "malformed token: \(what)"
         case .algorithmNotAllowed(let algorithm, let issuerName):
-            "algorithm \(algorithm) is not allowed" + (issuerName.map { " for issuer \($0)" } ?? "")
-        case .unknownKeyID(let keyID): "no key with kid \"\(keyID)\" in the key set"
+            "algorithm \(Self.bare(algorithm)) is not allowed"
+                + (issuerName.map { " for issuer \($0)" } ?? "")
+        case .unknownKeyID(let keyID): "no key with kid \(keyID.shownSafely()) in the key set"
+        case .unusableKey(let keyID, let reason):
+            "the key with kid \(keyID.shownSafely()) was left out of the key set: \(reason)"
         case .noFittingKey(let keyID?, let algorithm):
-            "no key with kid \"\(keyID)\" fits algorithm \(algorithm)"
-        case .noFittingKey(nil, let algorithm): "no key in the key set fits algorithm \(algorithm)"
+            "no key with kid \(keyID.shownSafely()) fits algorithm \(Self.bare(algorithm))"
+        case .noFittingKey(nil, let algorithm):
+            "no key in the key set fits algorithm \(Self.bare(algorithm))"
         case .badSignature: "signature does not verify"
         case .expired(let time): "token expired at \(Self.timestamp(time))"
         case .notYetValid(let time): "token not valid before \(Self.timestamp(time))"
         case .wrongIssuer(let actual?, let expected):
-            "iss is \"\(actual)\", wants \"\(expected)\"" + trailingSlashNote(actual, expected)
-        case .wrongIssuer(nil, let expected): "token has no iss, wants \"\(expected)\""
+            "iss is \(actual.shownSafely()), wants \(expected.shownSafely())"
+                + trailingSlashNote(actual, expected)
+        case .wrongIssuer(nil, let expected):
+            "token has no string iss, wants \(expected.shownSafely())"
         case .wrongAudience: "aud holds none of the accepted audiences"
         case .keysUnavailable(let why): "issuer keys unavailable: \(why)"
         }
@@ -51,9 +60,10 @@ public enum TokenRejection: Error, Equatable, Sendable {
         switch self {
         case .malformed: "token malformed"
         case .algorithmNotAllowed(let algorithm, let issuerName):
-            "algorithm \(Self.printable(algorithm)) is not allowed"
+            "algorithm \(Self.bare(algorithm)) is not allowed"
                 + (issuerName.map { " for issuer \($0)" } ?? "")
         case .unknownKeyID: "unknown kid"
+        case .unusableKey: "the key of this kid is unusable"
         case .noFittingKey: "no key fits the token's algorithm"
         case .badSignature: "signature does not verify"
         case .expired: "token expired"
@@ -67,12 +77,13 @@ public enum TokenRejection: Error, Equatable, Sendable {
     }
 
     private func trailingSlashNote(_ actual: String, _ expected: String) -> String {
-        let differsBySlash = actual + "/" == expected || expected + "/" == actual
+        let differsBySlash =
+            (actual + "/").isExactly(expected) || (expected + "/").isExactly(actual)
         return differsBySlash ? " (they differ only by a trailing slash)" : ""
     }
 
-    /// A header value shown in a log: short, and printable ASCII only.
-    private static func printable(_ text: String) -> String {
+    /// An algorithm name as a message shows it: short, printable ASCII only, unquoted.
+    private static func bare(_ text: String) -> String {
         let clean = text.unicodeScalars.prefix(16).map { scalar in
             scalar.value >= 0x21 && scalar.value < 0x7F ? Character(scalar) : "?"
         }

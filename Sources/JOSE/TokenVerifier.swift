@@ -44,7 +44,7 @@ public struct TokenVerifier: Sendable {
         do {
             claims = try JSONParser.parseObject(signed.jws.payload)
         } catch {
-            return .failure(.malformed("the payload is not a JSON object"))
+            return .failure(.malformed("the payload is not a valid JSON object: \(error.message)"))
         }
         if let rejection = rules.check(claims, at: now) { return .failure(rejection) }
         return .success(VerifiedToken(signed: signed, claims: claims))

@@ -7,7 +7,8 @@ enum DurationText {
         ]
         for unit in units where text.hasSuffix(unit.suffix) {
             let number = text.dropLast(unit.suffix.count)
-            guard !number.isEmpty, number.allSatisfy(\.isASCIIDigit), let count = Double(number)
+            guard !number.isEmpty, number.count <= 12, number.allSatisfy(\.isASCIIDigit),
+                let count = Double(number)
             else { return nil }
             return count * unit.scale
         }

@@ -9,7 +9,7 @@ enum JWKSCommand {
         }
         let key = try loadSigningKey(try arguments.required("--key"))
         guard let jwk = key.publicJWK(keyID: try arguments.value("--kid")) else {
-            throw CommandOutcome.usage("this key has no public JWK form")
+            throw CommandOutcome.unreadable("this key has no public JWK form")
         }
         var set = JSONObject()
         set.set("keys", .array([.object(jwk)]))

@@ -12,8 +12,8 @@ enum MintCommand {
         let key = try loadSigningKey(try arguments.required("--key"))
         let algorithm = try chooseAlgorithm(try arguments.value("--alg"), for: key)
         let ttlText = try arguments.value("--ttl") ?? "5m"
-        guard let ttl = DurationText.seconds(ttlText) else {
-            throw CommandOutcome.usage("--ttl takes a duration such as 30s, 5m or 1h")
+        guard let ttl = DurationText.seconds(ttlText), ttl <= 100 * 365 * 86400 else {
+            throw CommandOutcome.usage("--ttl takes a duration such as 30s, 5m or 1h, up to 36500d")
         }
         var claims = try readClaims(try arguments.required("--claims"))
 
@@ -63,6 +63,6 @@ func loadSigningKey(_ path: String) throws -> SigningKey {
     do {
         return try SigningKey(pem: pem)
     } catch {
-        throw CommandOutcome.usage("\(path): \(error)")
+        throw CommandOutcome.unreadable("\(path): \(error)")
     }
 }

@@ -74,6 +74,6 @@ func loadConfiguration(_ path: String) throws -> ProxyConfiguration {
     } catch let error as ConfigurationErrors {
         throw CommandOutcome.refused(error.description)
     } catch {
-        throw CommandOutcome.usage("\(error)")
+        throw CommandOutcome.unreadable("\(error)")
     }
 }

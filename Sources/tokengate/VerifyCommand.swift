@@ -14,7 +14,9 @@ enum VerifyCommand {
         let jwksPath = try arguments.required("--jwks")
         var now = Date().timeIntervalSince1970
         if let at = try arguments.value("--at") {
-            guard let time = Double(at), time.isFinite else {
+            guard at.allSatisfy({ $0.isASCIIDigit || $0 == "." }), let time = Double(at),
+                time.isFinite
+            else {
                 throw CommandOutcome.usage("--at takes seconds since the epoch, not \(at)")
             }
             now = time
@@ -57,7 +59,12 @@ enum VerifyCommand {
         if let argument, argument != "-" {
             raw = Array(argument.utf8)
         } else {
-            raw = readStandardInput()
+            guard let input = readStandardInput(limit: CompactJWS.maximumLength + 2) else {
+                throw CommandOutcome.refused(
+                    "malformed token: standard input holds more than "
+                        + "\(CompactJWS.maximumLength) bytes")
+            }
+            raw = input
         }
         let isSpace: (UInt8) -> Bool = { $0 == 0x20 || $0 == 0x0A || $0 == 0x0D || $0 == 0x09 }
         let trimmed = raw.drop(while: isSpace).reversed().drop(while: isSpace).reversed()

@@ -42,6 +42,9 @@ func runCommand(_ words: [String]) -> Int32 {
     } catch CommandOutcome.usage(let message) {
         Terminal.printError("tokengate: \(message)\n\(usage)")
         return 2
+    } catch CommandOutcome.unreadable(let message) {
+        Terminal.printError("tokengate: \(message)")
+        return 2
     } catch let error as CommandLineArguments.UsageError {
         Terminal.printError("tokengate: \(error.message)\n\(usage)")
         return 2

@@ -236,7 +236,8 @@ import Testing
             case .mintOptionWithoutValue: (mint, "--claims")
             case .twoTokens: (["verify", "--jwks", jwks, token, token], nil)
             case .unknownCommand: (["frobnicate"], "frobnicate")
-            case .noCommand: ([], "usage")
+            // `tokengate` alone is `run` with the default configuration, absent here.
+            case .noCommand: ([], "/etc/tokengate/proxy.conf")
             case .unreadableJWKSPath:
                 (["verify", "--jwks", workspace.path("missing.json"), token], "missing.json")
             case .jwksPathIsDirectory: (["verify", "--jwks", workspace.path("."), token], nil)

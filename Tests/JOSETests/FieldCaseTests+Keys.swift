@@ -73,6 +73,7 @@ enum FieldOutcome: String, Sendable, Equatable, CustomStringConvertible {
     case algorithmNotAllowed
     case unknownKeyID
     case noFittingKey
+    case unusableKey
     case badSignature
     case expired
     case notYetValid
@@ -95,6 +96,7 @@ enum FieldOutcome: String, Sendable, Equatable, CustomStringConvertible {
         case .algorithmNotAllowed: self = .algorithmNotAllowed
         case .unknownKeyID: self = .unknownKeyID
         case .noFittingKey: self = .noFittingKey
+        case .unusableKey: self = .unusableKey
         case .badSignature: self = .badSignature
         case .expired: self = .expired
         case .notYetValid: self = .notYetValid
