@@ -40,7 +40,8 @@ public struct KeySet: Sendable {
 
     /// Each element of the `keys` array as an object, or why it is not one.
     ///
-    /// A document the strict parser refuses is split by structure, and each element parsed on its own.
+    /// A document the strict parser refuses is split by structure, and each element is
+    /// parsed on its own.
     private static func entries(_ document: [UInt8]) throws(KeyImportError)
         -> [Result<JSONObject, JSONParser.SyntaxError>]
     {
