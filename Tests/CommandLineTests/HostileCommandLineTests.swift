@@ -19,12 +19,18 @@ import Testing
         #expect(outcome.error.contains("more than 65536 bytes"), "\(outcome.error)")
     }
 
-    @Test func readsTheKeySetFromAPipe() throws {
+    @Test func readsTheKeySetFromANamedPipe() throws {
         let key = try workspace.generateKey(.p256, named: "ec.pem")
-        let jwks = try String(contentsOfFile: workspace.writeKeySet(of: key), encoding: .utf8)
+        let jwks = try Data(contentsOf: URL(fileURLWithPath: workspace.writeKeySet(of: key)))
         let token = try workspace.mint(key: key, claims: "{}")
-        let outcome = try Tokengate.run(
-            ["verify", "--jwks", "/dev/stdin", token], input: jwks, in: workspace)
+        let fifo = workspace.path("jwks.fifo")
+        #expect(mkfifo(fifo, 0o600) == 0)
+        // The writer blocks until tokengate opens the pipe, as `<(kubectl ...)` would.
+        let writer = Thread {
+            FileHandle(forWritingAtPath: fifo)?.write(jwks)
+        }
+        writer.start()
+        let outcome = try Tokengate.run(["verify", "--jwks", fifo, token], in: workspace)
         #expect(outcome.status == 0, "\(outcome.error)")
     }
 
