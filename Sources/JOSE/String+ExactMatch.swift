@@ -1,3 +1,7 @@
+#if canImport(Glibc)
+    import Glibc
+#endif
+
 extension String {
     /// Whether both strings hold the same UTF-8 bytes.
     ///
@@ -5,7 +9,16 @@ extension String {
     /// a combining ring, `K` and the Kelvin sign), which is right for text and wrong for
     /// identifiers: RFC 7519 §4.1 compares `iss`, `aud` and `kid` as exact code points.
     func isExactly(_ other: String) -> Bool {
-        utf8.count == other.utf8.count && utf8.elementsEqual(other.utf8)
+        var left = self
+        var right = other
+        return left.withUTF8 { leftBytes in
+            right.withUTF8 { rightBytes in
+                guard leftBytes.count == rightBytes.count else { return false }
+                guard let leftBase = leftBytes.baseAddress, let rightBase = rightBytes.baseAddress
+                else { return true }
+                return memcmp(leftBase, rightBase, leftBytes.count) == 0
+            }
+        }
     }
 
     /// The text as a message may show it: quoted, control and non-ASCII characters
