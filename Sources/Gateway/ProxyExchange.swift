@@ -25,7 +25,7 @@ final class ProxyExchange: UpstreamTransferDelegate {
         }
         transfer = client.start(request, delegate: self)
         guard transfer != nil else {
-            exchange.respond(status: 502, headers: [], body: [], closeConnection: true)
+            ErrorResponse.send(exchange, status: 502, route: route, close: true)
             return
         }
         exchange.startBody()
@@ -34,7 +34,7 @@ final class ProxyExchange: UpstreamTransferDelegate {
     func transferNeedsBody(into buffer: UnsafeMutableRawBufferPointer) -> BodyRead {
         let read = exchange.readBody(into: buffer)
         if case .failed(let error) = read, !exchange.hasStartedResponse {
-            exchange.respond(status: error.status, headers: [], body: [], closeConnection: true)
+            ErrorResponse.send(exchange, status: error.status, route: route, close: true)
         }
         return read
     }
@@ -80,15 +80,11 @@ final class ProxyExchange: UpstreamTransferDelegate {
         case _ where exchange.hasStartedResponse:
             exchange.abort()
         case .timedOut:
-            exchange.respond(status: 504, headers: [], body: errorBody("upstream_timeout"))
+            ErrorResponse.send(exchange, status: 504, route: route)
         case .unreachable, .aborted:
-            exchange.respond(status: 502, headers: [], body: errorBody("bad_gateway"))
+            ErrorResponse.send(exchange, status: 502, route: route)
         }
         transfer = nil
-    }
-
-    private func errorBody(_ code: String) -> [UInt8] {
-        Array("{\"error\":\"\(code)\"}".utf8)
     }
 
     /// A `Location` on the upstream's own origin is moved to the origin the client used;

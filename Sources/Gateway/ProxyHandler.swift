@@ -22,15 +22,15 @@ public final class ProxyHandler: HTTPRequestHandler {
         do {
             path = try PathNormalizer.normalize(head.path)
         } catch {
-            return refuse(exchange, status: error.status, code: "bad_request", close: true)
+            return ErrorResponse.send(exchange, status: error.status, route: nil, close: true)
         }
         let route: ProxyRoute
         switch routes.choose(host: head.host, path: path, method: head.method) {
         case .notFound:
-            return refuse(exchange, status: 404, code: "not_found")
-        case .methodNotAllowed(let allow):
+            return ErrorResponse.send(exchange, status: 404, route: nil)
+        case .methodNotAllowed(let route, let allow):
             let fields = [HeaderField(name: "Allow", value: allow.joined(separator: ", "))]
-            return refuse(exchange, status: 405, code: "method_not_allowed", headers: fields)
+            return ErrorResponse.send(exchange, status: 405, route: route, headers: fields)
         case .route(let chosen):
             route = chosen
         }
@@ -40,22 +40,11 @@ public final class ProxyHandler: HTTPRequestHandler {
         if let maximum = route.maximumBodyLength, case .contentLength(let length) = head.framing,
             length > maximum
         {
-            return refuse(exchange, status: 413, code: "body_too_large", close: true)
+            return ErrorResponse.send(exchange, status: 413, route: route, close: true)
         }
         exchange.maximumBodyLength = route.maximumBodyLength
         let proxy = ProxyExchange(exchange: exchange, route: route)
         proxy.start(upstreamRequest(exchange, route: route, path: path), on: upstream)
-    }
-
-    private func refuse(
-        _ exchange: HTTPExchange, status: Int, code: String, headers: [HeaderField] = [],
-        close: Bool = false
-    ) {
-        let body = Array("{\"error\":\"\(code)\"}".utf8)
-        let fields = [HeaderField(name: "Content-Type", value: "application/json")] + headers
-        exchange.respond(
-            status: status, headers: fields, body: body,
-            closeConnection: close || exchange.head.framing != .none)
     }
 
     /// The request as the upstream receives it: hop-by-hop fields dropped, framing left to
@@ -126,10 +115,10 @@ public final class ProxyHandler: HTTPRequestHandler {
     private func startUpgrade(_ exchange: HTTPExchange, route: ProxyRoute, path: String) {
         let head = exchange.head
         guard head.framing == .none else {
-            return refuse(exchange, status: 400, code: "bad_request", close: true)
+            return ErrorResponse.send(exchange, status: 400, route: route, close: true)
         }
         guard route.upstreamScheme == "http" else {
-            return refuse(exchange, status: 502, code: "upgrade_needs_http_upstream", close: true)
+            return ErrorResponse.send(exchange, status: 502, route: route, close: true)
         }
         var lines = ["\(head.method) \(target(head, route, path)) HTTP/1.1"]
         if !route.preserveHost {

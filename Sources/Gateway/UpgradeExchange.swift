@@ -32,7 +32,7 @@ final class UpgradeExchange: UpstreamTunnelDelegate {
             loop: loop, host: route.upstreamHost, port: route.upstreamPort, head: head,
             firstByteTimeout: route.upstreamTimeout, delegate: self)
         if tunnel == nil {
-            exchange.respond(status: 502, headers: [], body: [], closeConnection: true)
+            ErrorResponse.send(exchange, status: 502, route: route, close: true)
         }
         tunnel?.onWritable = { [weak self] in self?.exchange.resumeTunnelInput() }
     }
@@ -67,9 +67,9 @@ final class UpgradeExchange: UpstreamTunnelDelegate {
         case _ where exchange.hasStartedResponse:
             exchange.abort()
         case .timedOut:
-            exchange.respond(status: 504, headers: [], body: [], closeConnection: true)
+            ErrorResponse.send(exchange, status: 504, route: route, close: true)
         default:
-            exchange.respond(status: 502, headers: [], body: [], closeConnection: true)
+            ErrorResponse.send(exchange, status: 502, route: route, close: true)
         }
     }
 }

@@ -123,6 +123,7 @@ final class HTTPConnection: EventHandler {
                 headers: [HeaderField(name: "Content-Type", value: "application/json")],
                 framing: .length(remaining: UInt64(body.count)), keepAlive: false, minorVersion: 1))
         enqueue(body)
+        if output.isEmpty { close() }
     }
 
     // MARK: Request bodies
@@ -256,7 +257,11 @@ final class HTTPConnection: EventHandler {
         if exchange.hasStartedResponse {
             close()
         } else {
-            respond(exchange, status: error.status, headers: [], body: [], closeConnection: true)
+            let body = Array("{\"error\":\"bad_request\"}".utf8)
+            let fields = [HeaderField(name: "Content-Type", value: "application/json")]
+            respond(
+                exchange, status: error.status, headers: fields, body: body,
+                closeConnection: true)
         }
     }
 

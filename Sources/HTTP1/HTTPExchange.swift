@@ -52,6 +52,15 @@ public final class HTTPExchange {
         return connection.output.count < HTTPConnection.outputHighWater
     }
 
+    /// Whether the request body has been read whole (or there is none).
+    public var isBodyComplete: Bool {
+        switch body {
+        case .complete: true
+        case .notStarted: head.framing == .none
+        case .reading, .failed: false
+        }
+    }
+
     /// Bytes of request body received so far.
     public var bodyBytesReceived: UInt64 { bodyReceived }
 

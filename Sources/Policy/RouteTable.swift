@@ -31,7 +31,7 @@ public struct RouteTable<Route: Sendable>: Sendable {
         /// The route, for a method it allows.
         case route(Route)
         /// A route's path matched but not its methods: 405 with this `Allow` list.
-        case methodNotAllowed(allow: [String])
+        case methodNotAllowed(Route, allow: [String])
         /// No route matches: 404.
         case notFound
     }
@@ -67,7 +67,7 @@ public struct RouteTable<Route: Sendable>: Sendable {
         }
         var allow = entry.methods
         if allow.contains("GET") && !allow.contains("HEAD") { allow.append("HEAD") }
-        return .methodNotAllowed(allow: allow)
+        return .methodNotAllowed(entry.route, allow: allow)
     }
 
     /// Keeps `candidate` when its prefix is longer than the one kept: ties go to the first.

@@ -16,7 +16,7 @@ import Testing
     static func chosen(_ host: String?, _ path: String, _ method: String = "GET") -> String {
         switch table.choose(host: host, path: path, method: method) {
         case .route(let route): route
-        case .methodNotAllowed(let allow): "405 " + allow.joined(separator: ",")
+        case .methodNotAllowed(_, let allow): "405 " + allow.joined(separator: ",")
         case .notFound: "404"
         }
     }
