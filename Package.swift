@@ -18,6 +18,7 @@ let package = Package(
         .target(name: "CLinux"),
         .target(name: "JOSE", dependencies: ["COpenSSL"]),
         .target(name: "HTTP1", dependencies: ["CLinux"]),
+        .target(name: "KeySets", dependencies: ["JOSE", "Upstream"]),
         .target(name: "Upstream", dependencies: ["CCurl", "HTTP1"]),
         .target(name: "Policy"),
         .target(name: "Config"),
@@ -35,6 +36,7 @@ let package = Package(
         ),
         .testTarget(name: "HTTP1Tests", dependencies: ["HTTP1"]),
         .testTarget(name: "PolicyTests", dependencies: ["Policy"]),
+        .testTarget(name: "KeySetsTests", dependencies: ["KeySets", "JOSE", "HTTP1"]),
         .testTarget(name: "EndToEndTests"),
         .testTarget(name: "ConfigTests", dependencies: ["Config"]),
         .testTarget(

@@ -18,11 +18,14 @@ public struct UpstreamRequest: Sendable {
     public var idleTimeout: Int64
     /// Trust for an `https` upstream; nil for the system store.
     public var caFile: String?
+    /// Longest the whole transfer may take, in milliseconds; nil for no limit.
+    public var totalTimeout: Int64?
 
     /// A request with the given parts.
     public init(
         method: String, url: String, headers: [HeaderField], bodyLength: UInt64??,
-        firstByteTimeout: Int64, idleTimeout: Int64 = 300_000, caFile: String? = nil
+        firstByteTimeout: Int64, idleTimeout: Int64 = 300_000, caFile: String? = nil,
+        totalTimeout: Int64? = nil
     ) {
         self.method = method
         self.url = url
@@ -31,6 +34,7 @@ public struct UpstreamRequest: Sendable {
         self.firstByteTimeout = firstByteTimeout
         self.idleTimeout = idleTimeout
         self.caFile = caFile
+        self.totalTimeout = totalTimeout
     }
 }
 
@@ -104,6 +108,9 @@ public final class UpstreamTransfer {
         tgcurl_easy_setopt_long(easy, CURLOPT_UPLOAD_BUFFERSIZE, 128 * 1024)
         tgcurl_easy_setopt_long(easy, CURLOPT_CONNECTTIMEOUT_MS, Int(request.firstByteTimeout))
         if let caFile = request.caFile { tgcurl_easy_setopt_string(easy, CURLOPT_CAINFO, caFile) }
+        if let totalTimeout = request.totalTimeout {
+            tgcurl_easy_setopt_long(easy, CURLOPT_TIMEOUT_MS, Int(totalTimeout))
+        }
         tgcurl_easy_setopt_pointer(easy, CURLOPT_PRIVATE, me)
         tgcurl_easy_setopt_data_callback(easy, CURLOPT_HEADERFUNCTION, transferHeaderCallback)
         tgcurl_easy_setopt_pointer(easy, CURLOPT_HEADERDATA, me)

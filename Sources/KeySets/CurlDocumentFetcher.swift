@@ -1,0 +1,106 @@
+import Foundation
+import HTTP1
+import Upstream
+
+/// Fetches key documents through libcurl on a thread of its own, so that no event loop that
+/// serves requests ever waits on an issuer.
+public final class CurlDocumentFetcher: KeyDocumentFetcher, @unchecked Sendable {
+    private let loop: EventLoop
+    private var client: UpstreamClient?
+
+    /// Starts the fetcher's thread.
+    public init() throws {
+        let loop = try EventLoop()
+        self.loop = loop
+        let ready = DispatchSemaphore(value: 0)
+        let thread = Thread { [self] in
+            client = UpstreamClient(loop: loop)
+            ready.signal()
+            loop.run()
+        }
+        thread.start()
+        ready.wait()
+    }
+
+    /// The fetcher's loop, for timers that drive refreshes.
+    public var eventLoop: EventLoop { loop }
+
+    public func fetch(
+        _ url: String, caFile: String?,
+        completion: @escaping @Sendable (Result<FetchedDocument, KeyFetchError>) -> Void
+    ) {
+        if let refusal = Self.refusal(of: url) { return completion(.failure(refusal)) }
+        loop.execute { [self] in
+            guard let client else {
+                return completion(.failure(KeyFetchError("libcurl is unavailable")))
+            }
+            let collector = DocumentCollector(completion: completion)
+            let request = UpstreamRequest(
+                method: "GET", url: url,
+                headers: [HeaderField(name: "Accept", value: "application/json")],
+                bodyLength: .none, firstByteTimeout: 10_000, idleTimeout: 10_000,
+                caFile: caFile, totalTimeout: 10_000)
+            if client.start(request, delegate: collector) == nil {
+                completion(.failure(KeyFetchError("cannot start a transfer to \(url)")))
+            }
+        }
+    }
+
+    /// Plain `http` is refused except to loopback addresses (contract).
+    static func refusal(of url: String) -> KeyFetchError? {
+        let lowered = url.lowercased()
+        if lowered.hasPrefix("https://") { return nil }
+        guard lowered.hasPrefix("http://") else {
+            return KeyFetchError("\(url) is not an http or https URL")
+        }
+        let authority = lowered.dropFirst(7).prefix { $0 != "/" && $0 != "?" }
+        let host =
+            authority.hasPrefix("[")
+            ? String(authority.prefix { $0 != "]" }.dropFirst())
+            : String(authority.prefix { $0 != ":" })
+        let isLoopback = host == "localhost" || host == "::1" || host.hasPrefix("127.")
+        return isLoopback ? nil : KeyFetchError("plain http to \(host) is refused: use https")
+    }
+}
+
+/// Gathers one response body, up to the size limit.
+private final class DocumentCollector: UpstreamTransferDelegate {
+    let completion: @Sendable (Result<FetchedDocument, KeyFetchError>) -> Void
+    var status = 0
+    var maxAge: Double?
+    var body: [UInt8] = []
+    var isTooLarge = false
+
+    init(completion: @escaping @Sendable (Result<FetchedDocument, KeyFetchError>) -> Void) {
+        self.completion = completion
+    }
+
+    func transferNeedsBody(into buffer: UnsafeMutableRawBufferPointer) -> BodyRead { .end }
+
+    func transferReceivedHead(status: Int, headers: [HeaderField]) {
+        self.status = status
+        maxAge = CacheLifetime.maxAge(headers)
+    }
+
+    func transferReceivedBody(_ bytes: UnsafeRawBufferPointer) -> Bool {
+        if body.count + bytes.count > KeyDocumentLimits.maximumLength {
+            isTooLarge = true
+            return true
+        }
+        body.append(contentsOf: bytes)
+        return true
+    }
+
+    func transferFinished(_ failure: UpstreamFailure?) {
+        if let failure {
+            return completion(.failure(KeyFetchError("fetch failed: \(failure)")))
+        }
+        guard status == 200 else {
+            return completion(.failure(KeyFetchError("the source answered \(status)")))
+        }
+        guard !isTooLarge else {
+            return completion(.failure(KeyFetchError("the document is larger than 1 MiB")))
+        }
+        completion(.success(FetchedDocument(body: body, maxAge: maxAge)))
+    }
+}
