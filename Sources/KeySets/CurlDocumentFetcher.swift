@@ -25,6 +25,7 @@ public final class CurlDocumentFetcher: KeyDocumentFetcher, @unchecked Sendable 
     /// The fetcher's loop, for timers that drive refreshes.
     public var eventLoop: EventLoop { loop }
 
+    /// Fetches `url` on the fetcher's thread (10 s at most, 1 MiB at most).
     public func fetch(
         _ url: String, caFile: String?,
         completion: @escaping @Sendable (Result<FetchedDocument, KeyFetchError>) -> Void

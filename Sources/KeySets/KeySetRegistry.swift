@@ -47,7 +47,9 @@ public enum KeySetEvent: Sendable {
 }
 
 /// Every issuer's key set: fetched, cached and refreshed ahead of expiry, published to every
-/// event loop as immutable snapshots. Only the fetcher's work and the lock-protected state
+/// event loop as immutable snapshots.
+///
+/// Only the fetcher's work and the lock-protected state
 /// live here; no request ever waits on a lock held across I/O.
 public final class KeySetRegistry: @unchecked Sendable {
     private let lock = NSLock()
