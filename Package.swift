@@ -22,7 +22,9 @@ let package = Package(
         .target(name: "Upstream", dependencies: ["CCurl", "HTTP1"]),
         .target(name: "Policy"),
         .target(name: "Config"),
-        .target(name: "Gateway", dependencies: ["HTTP1", "Upstream", "Policy", "Config"]),
+        .target(
+            name: "Gateway",
+            dependencies: ["HTTP1", "Upstream", "Policy", "Config", "JOSE", "KeySets", "COpenSSL"]),
         .executableTarget(
             name: "tokengate", dependencies: ["JOSE", "CCurl", "Config", "Gateway"]),
         .executableTarget(
