@@ -8,6 +8,7 @@ import Upstream
 public final class ProxyHandler: HTTPRequestHandler {
     let routes: RouteTable<ProxyRoute>
     let upstream: UpstreamClient
+    private var requestIDs = RequestIDGenerator()
 
     /// A pipeline over `routes` that forwards through `upstream`.
     public init(routes: RouteTable<ProxyRoute>, upstream: UpstreamClient) {
@@ -106,7 +107,7 @@ public final class ProxyHandler: HTTPRequestHandler {
             fields.append(HeaderField(name: "X-Forwarded-Host", value: host))
         }
         if !hasRequestID {
-            fields.append(HeaderField(name: "X-Request-Id", value: Self.newRequestID()))
+            fields.append(HeaderField(name: "X-Request-Id", value: newRequestID()))
         }
         return fields
     }
@@ -134,10 +135,15 @@ public final class ProxyHandler: HTTPRequestHandler {
         UpgradeExchange(exchange: exchange, route: route).start(head: bytes, on: upstream.loop)
     }
 
-    /// 16 random bytes in hex.
-    static func newRequestID() -> String {
-        var generator = SystemRandomNumberGenerator()
-        let bytes = (0..<16).map { _ in UInt8.random(in: 0...255, using: &generator) }
-        return bytes.map { ($0 < 16 ? "0" : "") + String($0, radix: 16) }.joined()
+    /// A request id: 32 hex digits from this loop's generator, seeded once from the system;
+    /// ids need to be unique, not secret, so no system call is spent per request.
+    func newRequestID() -> String {
+        let high = requestIDs.next()
+        let low = requestIDs.next()
+        return Self.padded(String(high, radix: 16)) + Self.padded(String(low, radix: 16))
+    }
+
+    private static func padded(_ hex: String) -> String {
+        String(repeating: "0", count: 16 - hex.count) + hex
     }
 }

@@ -3,8 +3,10 @@ public struct TimerID: Hashable, Sendable {
     let value: UInt64
 }
 
-/// Timers of one event loop: a binary min-heap of deadlines; cancelled timers are dropped
-/// lazily when they reach the top.
+/// Timers of one event loop: a binary min-heap of deadlines. Cancelled timers are dropped
+/// when they reach the top, and the heap is rebuilt without them once they outnumber the
+/// live ones: libcurl re-arms its timer many times per request, and a first-byte timer that
+/// is cancelled would otherwise stay in the heap until its deadline, a minute later.
 struct TimerQueue {
     private var heap: [(deadline: Int64, id: UInt64)] = []
     private var actions: [UInt64: () -> Void] = [:]
@@ -20,8 +22,18 @@ struct TimerQueue {
     }
 
     mutating func cancel(_ timer: TimerID) {
-        actions[timer.value] = nil
+        guard actions.removeValue(forKey: timer.value) != nil else { return }
+        if heap.count > 64 && heap.count > 2 * actions.count { rebuild() }
     }
+
+    /// The heap of live timers only.
+    private mutating func rebuild() {
+        heap.removeAll { actions[$0.id] == nil }
+        for index in stride(from: heap.count / 2 - 1, through: 0, by: -1) { siftDown(index) }
+    }
+
+    /// Entries in the heap, live or not yet dropped (for tests).
+    var storedCount: Int { heap.count }
 
     /// The epoll timeout until the earliest live timer: -1 when there is none.
     mutating func millisecondsUntilNext(from now: Int64) -> Int32 {
