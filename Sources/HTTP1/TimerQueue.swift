@@ -3,7 +3,9 @@ public struct TimerID: Hashable, Sendable {
     let value: UInt64
 }
 
-/// Timers of one event loop: a binary min-heap of deadlines. Cancelled timers are dropped
+/// Timers of one event loop: a binary min-heap of deadlines.
+///
+/// Cancelled timers are dropped
 /// when they reach the top, and the heap is rebuilt without them once they outnumber the
 /// live ones: libcurl re-arms its timer many times per request, and a first-byte timer that
 /// is cancelled would otherwise stay in the heap until its deadline, a minute later.
