@@ -30,6 +30,7 @@ public final class EventLoop: @unchecked Sendable {
     private var pending: [@Sendable () -> Void] = []
     private var pendingLock = pthread_mutex_t()
     private var isStopping = false
+    private var iterationObservers: [() -> Void] = []
 
     /// Creates a loop; `run()` it on the thread that will own it.
     public init() throws(SystemCallError) {
@@ -88,6 +89,12 @@ public final class EventLoop: @unchecked Sendable {
         timers.cancel(timer)
     }
 
+    /// Runs `observer` at the end of every turn of the loop, after events and timers: where
+    /// output gathered during the turn is written in one system call.
+    public func addIterationObserver(_ observer: @escaping () -> Void) {
+        iterationObservers.append(observer)
+    }
+
     /// Runs `work` on the loop's thread soon; callable from any thread.
     public func execute(_ work: @escaping @Sendable () -> Void) {
         pthread_mutex_lock(&pendingLock)
@@ -120,6 +127,7 @@ public final class EventLoop: @unchecked Sendable {
             }
             let now = Self.now()
             while let action = timers.popDue(upTo: now) { action() }
+            for observer in iterationObservers { observer() }
         }
     }
 

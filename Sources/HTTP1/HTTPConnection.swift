@@ -29,6 +29,7 @@ final class HTTPConnection: EventHandler {
     var isReadPaused = false
     var deadline: Int64
     var hasServedRequest = false
+    var isFlushPending = false
 
     init(fd: Int32, clientAddress: String, server: HTTPServer) {
         self.fd = fd
@@ -420,22 +421,22 @@ final class HTTPConnection: EventHandler {
         bytes.withUnsafeBytes { enqueue($0) }
     }
 
-    /// Writes at once what the socket takes, and queues the rest.
+    /// Queues bytes; they are written at the end of this turn of the loop, so that a
+    /// response head and the body that follows it leave in one system call.
     func enqueue(_ bytes: UnsafeRawBufferPointer) {
         guard state != .closed, !bytes.isEmpty else { return }
-        var offset = 0
-        if output.isEmpty {
-            let written = Glibc.write(fd, bytes.baseAddress, bytes.count)
-            if written > 0 { offset = written }
-            if written < 0 && errno != EAGAIN && errno != EINTR {
-                close()
-                return
-            }
+        output.append(bytes)
+        if !isFlushPending {
+            isFlushPending = true
+            server.needsFlush(self)
         }
-        if offset < bytes.count {
-            output.append(UnsafeRawBufferPointer(rebasing: bytes[offset...]))
-            updateInterest()
-        }
+    }
+
+    /// Writes what was queued during this turn of the loop.
+    func flushPending() {
+        isFlushPending = false
+        guard state != .closed else { return }
+        flush()
     }
 
     private func flush() {

@@ -46,12 +46,14 @@ public final class HTTPServer {
     private var connections: [ObjectIdentifier: HTTPConnection] = [:]
     private var isAccepting = true
     private var sweepTimer: TimerID?
+    private var pendingOutput: [HTTPConnection] = []
 
     /// A server on `loop`.
     public init(loop: EventLoop, limits: HTTPServerLimits) {
         self.loop = loop
         self.limits = limits
         scheduleSweep()
+        loop.addIterationObserver { [weak self] in self?.flushPendingOutput() }
     }
 
     /// Open client connections.
@@ -92,6 +94,26 @@ public final class HTTPServer {
         _ = tglinux_set_socket_option(fd, Int32(IPPROTO_TCP), TCP_NODELAY, 1)
         connections[ObjectIdentifier(connection)] = connection
         if connections.count >= limits.maximumConnections { setAccepting(false) }
+    }
+
+    /// Notes that `connection` has output to write at the end of this turn of the loop.
+    func needsFlush(_ connection: HTTPConnection) {
+        pendingOutput.append(connection)
+    }
+
+    /// Writes every connection's queued output. A write can wake a paused upstream that
+    /// queues more at once, so this goes round until nothing is queued; past a few rounds the
+    /// rest waits for an immediate timer, so that other sockets get their turn.
+    private func flushPendingOutput() {
+        for _ in 0..<8 {
+            guard !pendingOutput.isEmpty else { return }
+            let connections = pendingOutput
+            pendingOutput.removeAll(keepingCapacity: true)
+            for connection in connections { connection.flushPending() }
+        }
+        if !pendingOutput.isEmpty {
+            loop.schedule(at: EventLoop.now()) { [weak self] in self?.flushPendingOutput() }
+        }
     }
 
     func connectionClosed(_ connection: HTTPConnection) {

@@ -8,8 +8,10 @@ enum CacheLifetime {
     static func maxAge(_ headers: [HeaderField], now: Date = Date()) -> Double? {
         for field in headers where field.hasName("cache-control") {
             for directive in field.value.split(separator: ",") {
-                let parts = directive.split(separator: "=", maxSplits: 1)
-                let name = parts[0].trimmingCharacters(in: .whitespaces).lowercased()
+                let parts = directive.split(
+                    separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
+                guard let first = parts.first else { continue }
+                let name = first.trimmingCharacters(in: .whitespaces).lowercased()
                 if name == "no-store" || name == "no-cache" { return 0 }
                 if name == "max-age", parts.count == 2,
                     let seconds = Double(parts[1].trimmingCharacters(in: .whitespaces)),

@@ -41,7 +41,8 @@ public final class CurlDocumentFetcher: KeyDocumentFetcher, @unchecked Sendable 
                 headers: [HeaderField(name: "Accept", value: "application/json")],
                 bodyLength: .none, firstByteTimeout: 10_000, idleTimeout: 10_000,
                 caFile: caFile, totalTimeout: 10_000)
-            if client.start(request, delegate: collector) == nil {
+            collector.transfer = client.start(request, delegate: collector)
+            if collector.transfer == nil {
                 completion(.failure(KeyFetchError("cannot start a transfer to \(url)")))
             }
         }
@@ -54,13 +55,26 @@ public final class CurlDocumentFetcher: KeyDocumentFetcher, @unchecked Sendable 
         guard lowered.hasPrefix("http://") else {
             return KeyFetchError("\(url) is not an http or https URL")
         }
-        let authority = lowered.dropFirst(7).prefix { $0 != "/" && $0 != "?" }
+        var authority = lowered.dropFirst(7).prefix { $0 != "/" && $0 != "?" && $0 != "#" }
+        // The host is what follows the user information, as libcurl reads it.
+        if let at = authority.lastIndex(of: "@") {
+            authority = authority[authority.index(after: at)...]
+        }
         let host =
             authority.hasPrefix("[")
             ? String(authority.prefix { $0 != "]" }.dropFirst())
             : String(authority.prefix { $0 != ":" })
-        let isLoopback = host == "localhost" || host == "::1" || host.hasPrefix("127.")
-        return isLoopback ? nil : KeyFetchError("plain http to \(host) is refused: use https")
+        return isLoopback(host) ? nil : KeyFetchError("plain http to \(host) is refused: use https")
+    }
+
+    /// `localhost`, `::1`, or an IPv4 address in 127.0.0.0/8 written as four decimal octets.
+    static func isLoopback(_ host: String) -> Bool {
+        if host == "localhost" || host == "::1" { return true }
+        let octets = host.split(separator: ".", omittingEmptySubsequences: false)
+        guard octets.count == 4,
+            octets.allSatisfy({ $0.count <= 3 && UInt8($0) != nil })
+        else { return false }
+        return octets[0] == "127"
     }
 }
 
@@ -71,6 +85,7 @@ private final class DocumentCollector: UpstreamTransferDelegate {
     var maxAge: Double?
     var body: [UInt8] = []
     var isTooLarge = false
+    var transfer: UpstreamTransfer?
 
     init(completion: @escaping @Sendable (Result<FetchedDocument, KeyFetchError>) -> Void) {
         self.completion = completion
@@ -84,8 +99,12 @@ private final class DocumentCollector: UpstreamTransferDelegate {
     }
 
     func transferReceivedBody(_ bytes: UnsafeRawBufferPointer) -> Bool {
+        guard !isTooLarge else { return true }
         if body.count + bytes.count > KeyDocumentLimits.maximumLength {
+            // Answer now and stop the download: the rest is never read.
             isTooLarge = true
+            completion(.failure(KeyFetchError("the document is larger than 1 MiB")))
+            transfer?.cancel()
             return true
         }
         body.append(contentsOf: bytes)
@@ -93,14 +112,12 @@ private final class DocumentCollector: UpstreamTransferDelegate {
     }
 
     func transferFinished(_ failure: UpstreamFailure?) {
+        guard !isTooLarge else { return }
         if let failure {
             return completion(.failure(KeyFetchError("fetch failed: \(failure)")))
         }
         guard status == 200 else {
             return completion(.failure(KeyFetchError("the source answered \(status)")))
-        }
-        guard !isTooLarge else {
-            return completion(.failure(KeyFetchError("the document is larger than 1 MiB")))
         }
         completion(.success(FetchedDocument(body: body, maxAge: maxAge)))
     }

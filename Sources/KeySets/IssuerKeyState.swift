@@ -31,6 +31,7 @@ public struct IssuerKeyState: Sendable {
     /// Fetches that succeeded and failed (metrics).
     public private(set) var fetchCounts = (succeeded: 0, failed: 0)
     private var nextFetchAt: Double = 0
+    private var consecutiveFailures = 0
     private var lastKidMissRefreshAt: Double?
 
     /// The state before anything was fetched.
@@ -80,6 +81,7 @@ public struct IssuerKeyState: Sendable {
         isFetching = false
         hasFinishedFirstFetch = true
         lastError = nil
+        consecutiveFailures = 0
         fetchCounts.succeeded += 1
         nextFetchAt =
             keys.fromFile ? .infinity : now + lifetime - policy.leadTime(lifetime: lifetime)
@@ -93,7 +95,8 @@ public struct IssuerKeyState: Sendable {
         lastError = error
         lastErrorAt = now
         fetchCounts.failed += 1
-        nextFetchAt = now + min(60, max(1, Double(fetchCounts.failed)))
+        consecutiveFailures += 1
+        nextFetchAt = now + min(60, max(1, Double(consecutiveFailures)))
     }
 }
 
