@@ -101,7 +101,9 @@ public final class HTTPServer {
         pendingOutput.append(connection)
     }
 
-    /// Writes every connection's queued output. A write can wake a paused upstream that
+    /// Writes every connection's queued output.
+    ///
+    /// A write can wake a paused upstream that
     /// queues more at once, so this goes round until nothing is queued; past a few rounds the
     /// rest waits for an immediate timer, so that other sockets get their turn.
     private func flushPendingOutput() {
