@@ -43,7 +43,10 @@ struct Authentication {
 ///
 /// Unknown `kid`s wait for
 /// the refresh they start without holding up the loop.
-final class AuthGate {
+///
+/// `@unchecked Sendable`: a gate is handed to other threads only inside work queued on its
+/// own loop (`EventLoop.execute`), and is touched nowhere else.
+final class AuthGate: @unchecked Sendable {
     let issuers: [String: IssuerVerifier]
     let issuerOrder: [String]
     let cache = VerifiedTokenCache()

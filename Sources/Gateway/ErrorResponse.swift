@@ -21,14 +21,14 @@ enum ErrorResponse {
     /// request still has a body on the wire.
     static func send(
         _ exchange: HTTPExchange, status: Int, route: ProxyRoute?, headers: [HeaderField] = [],
-        close: Bool = false
+        body: [UInt8]? = nil, close: Bool = false
     ) {
         var fields = [HeaderField(name: "Content-Type", value: "application/json")] + headers
         for header in route?.responseHeaders ?? [] {
             fields.removeAll { $0.hasName(header.name) }
             fields.append(HeaderField(name: header.name, value: header.value))
         }
-        let body = Array("{\"error\":\"\(code(for: status))\"}".utf8)
+        let body = body ?? Array("{\"error\":\"\(code(for: status))\"}".utf8)
         let bodyPending = exchange.head.framing != .none && !exchange.isBodyComplete
         exchange.respond(
             status: status, headers: fields, body: body, closeConnection: close || bodyPending)

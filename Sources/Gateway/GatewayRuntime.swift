@@ -1,6 +1,7 @@
 import Config
 import Foundation
 import HTTP1
+import KeySets
 import Policy
 import Upstream
 
@@ -15,66 +16,47 @@ public final class GatewayRuntime: @unchecked Sendable {
     }
 
     private let configuration: ProxyConfiguration
+    private let compiled: GatewayConfiguration
     private var loops: [LoopContext] = []
     private let lock = NSLock()
+    private var registry: KeySetRegistry?
+    private var fetcher: CurlDocumentFetcher?
 
     /// A runtime for `configuration`; nothing runs until `start`.
     public init(configuration: ProxyConfiguration) throws(StartError) {
-        if let route = configuration.routes.first(where: { $0.requiresAuthentication }) {
-            throw StartError(
-                description: "route \(route.name) requires authentication, which this build "
-                    + "does not serve yet; set `auth off` on it")
-        }
         if configuration.listeners.contains(where: { $0.usesTLS }) {
             throw StartError(description: "tls listeners are not served by this build yet")
+        }
+        switch GatewayConfiguration.compile(configuration) {
+        case .success(let compiled): self.compiled = compiled
+        case .failure(let errors): throw StartError(description: errors.description)
         }
         self.configuration = configuration
     }
 
-    /// The routes as the route table holds them.
-    static func routeTable(_ configuration: ProxyConfiguration) -> RouteTable<ProxyRoute> {
-        RouteTable(
-            configuration.routes.map { route in
-                let proxyRoute = ProxyRoute(
-                    name: route.name, pathPrefix: route.path,
-                    upstreamScheme: route.upstream.scheme.rawValue,
-                    upstreamHost: route.upstream.host,
-                    upstreamPort: route.upstream.port, upstreamBasePath: route.upstream.path,
-                    stripPrefix: route.stripsPrefix, preserveHost: route.preservesHost,
-                    maximumBodyLength: route.maxBodyBytes.map { UInt64($0) },
-                    upstreamTimeout: milliseconds(route.upstreamTimeout),
-                    upstreamIdleTimeout: milliseconds(route.upstreamIdleTimeout),
-                    upstreamCAFile: route.upstreamCAFile,
-                    responseHeaders: route.responseHeaders.map { ($0.name, $0.value.text) })
-                return RouteTable.Entry(
-                    hosts: route.hosts.map(\.description), pathPrefix: route.path,
-                    methods: route.methods, route: proxyRoute)
-            })
-    }
-
-    static func milliseconds(_ duration: Duration) -> Int64 {
-        let (seconds, attoseconds) = duration.components
-        return seconds * 1000 + attoseconds / 1_000_000_000_000_000
-    }
-
-    /// Starts `count` event loops, each on its own thread; returns once all listen, or
-    /// throws the first loop's failure to bind.
+    /// Starts the key fetcher and `count` event loops, each on its own thread; returns once
+    /// all listen, or throws the first loop's failure to bind.
     public func start(loopCount: Int) throws {
+        if !compiled.keySources.isEmpty {
+            let fetcher = try CurlDocumentFetcher()
+            self.fetcher = fetcher
+            registry = KeySetRegistry(sources: compiled.keySources, fetcher: fetcher)
+        }
         let limits = configuration.limits
         let serverLimits = HTTPServerLimits(
             maximumHeadLength: limits.maxHeaderBytes,
-            headerTimeout: Self.milliseconds(limits.headerTimeout),
-            bodyTimeout: Self.milliseconds(limits.bodyTimeout),
-            idleTimeout: Self.milliseconds(limits.idleTimeout),
+            headerTimeout: GatewayConfiguration.milliseconds(limits.headerTimeout),
+            bodyTimeout: GatewayConfiguration.milliseconds(limits.bodyTimeout),
+            idleTimeout: GatewayConfiguration.milliseconds(limits.idleTimeout),
             maximumConnections: max(1, limits.maxConnections / loopCount))
-        let routes = Self.routeTable(configuration)
         let listeners = configuration.listeners.map(\.address)
         let ready = DispatchSemaphore(value: 0)
         let failure = FailureBox()
         for _ in 0..<loopCount {
             let thread = Thread { [self] in
                 do {
-                    let context = try LoopContext(limits: serverLimits, routes: routes)
+                    let context = try LoopContext(
+                        limits: serverLimits, configuration: compiled, registry: registry)
                     for address in listeners {
                         try context.server.listen(address: address.host, port: address.port)
                     }
@@ -91,6 +73,7 @@ public final class GatewayRuntime: @unchecked Sendable {
         }
         for _ in 0..<loopCount { ready.wait() }
         if let error = failure.value { throw error }
+        if let registry, let fetcher { registry.start(on: fetcher.eventLoop) }
     }
 
     /// Stops accepting on every loop and closes idle connections; busy ones finish.
@@ -125,15 +108,36 @@ final class LoopContext: @unchecked Sendable {
     let server: HTTPServer
     let upstream: UpstreamClient
     let handler: ProxyHandler
+    let gate: AuthGate?
 
-    init(limits: HTTPServerLimits, routes: RouteTable<ProxyRoute>) throws {
-        loop = try EventLoop()
+    init(
+        limits: HTTPServerLimits, configuration: GatewayConfiguration, registry: KeySetRegistry?
+    ) throws {
+        let loop = try EventLoop()
+        self.loop = loop
         server = HTTPServer(loop: loop, limits: limits)
         guard let upstream = UpstreamClient(loop: loop) else {
             throw GatewayRuntime.StartError(description: "libcurl multi handle unavailable")
         }
         self.upstream = upstream
-        handler = ProxyHandler(routes: routes, upstream: upstream)
+        if configuration.issuers.isEmpty {
+            gate = nil
+        } else {
+            let verifiers = configuration.issuers.map {
+                IssuerVerifier(
+                    name: $0.name, issuer: $0.issuer, algorithms: $0.algorithms,
+                    hmacSecret: $0.hmacSecret, audiences: $0.audiences, leeway: $0.leeway,
+                    maxStale: $0.maxStale)
+            }
+            let gate = AuthGate(
+                issuers: verifiers, registry: registry, loop: loop,
+                clock: { Date().timeIntervalSince1970 })
+            // Every set the registry publishes reaches this loop through its own queue, so
+            // the gate's snapshots are only ever touched on this thread.
+            registry?.subscribe { event in loop.execute { gate.handle(event) } }
+            self.gate = gate
+        }
+        handler = ProxyHandler(routes: configuration.routes, upstream: upstream, gate: gate)
         server.handler = handler
     }
 }

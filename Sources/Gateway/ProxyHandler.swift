@@ -8,12 +8,14 @@ import Upstream
 public final class ProxyHandler: HTTPRequestHandler {
     let routes: RouteTable<ProxyRoute>
     let upstream: UpstreamClient
+    let gate: AuthGate?
     private var requestIDs = RequestIDGenerator()
 
-    /// A pipeline over `routes` that forwards through `upstream`.
-    public init(routes: RouteTable<ProxyRoute>, upstream: UpstreamClient) {
+    /// A pipeline over `routes` that forwards through `upstream`, checking tokens at `gate`.
+    init(routes: RouteTable<ProxyRoute>, upstream: UpstreamClient, gate: AuthGate?) {
         self.routes = routes
         self.upstream = upstream
+        self.gate = gate
     }
 
     /// Routes one request and forwards it, or answers it with the error it has earned.
@@ -35,8 +37,22 @@ public final class ProxyHandler: HTTPRequestHandler {
         case .route(let chosen):
             route = chosen
         }
+        guard let access = route.access else {
+            return forward(exchange, route: route, path: path, setHeaders: [])
+        }
+        authorize(exchange, route: route, access: access, path: path) { [self] fields in
+            forward(exchange, route: route, path: path, setHeaders: fields)
+        }
+    }
+
+    /// Sends an allowed request on: through a tunnel when it asks to upgrade, else through
+    /// libcurl; `setHeaders` replace the client's fields of those names.
+    private func forward(
+        _ exchange: HTTPExchange, route: ProxyRoute, path: String, setHeaders: [HeaderField]
+    ) {
+        let head = exchange.head
         if head.isUpgrade {
-            return startUpgrade(exchange, route: route, path: path)
+            return startUpgrade(exchange, route: route, path: path, setHeaders: setHeaders)
         }
         if let maximum = route.maximumBodyLength, case .contentLength(let length) = head.framing,
             length > maximum
@@ -45,14 +61,16 @@ public final class ProxyHandler: HTTPRequestHandler {
         }
         exchange.maximumBodyLength = route.maximumBodyLength
         let proxy = ProxyExchange(exchange: exchange, route: route)
-        proxy.start(upstreamRequest(exchange, route: route, path: path), on: upstream)
+        proxy.start(
+            upstreamRequest(exchange, route: route, path: path, setHeaders: setHeaders),
+            on: upstream)
     }
 
     /// The request as the upstream receives it: hop-by-hop fields dropped, framing left to
     /// libcurl, `X-Forwarded-*` set, and an `X-Request-Id` passed on or created.
-    func upstreamRequest(_ exchange: HTTPExchange, route: ProxyRoute, path: String)
-        -> UpstreamRequest
-    {
+    func upstreamRequest(
+        _ exchange: HTTPExchange, route: ProxyRoute, path: String, setHeaders: [HeaderField]
+    ) -> UpstreamRequest {
         let head = exchange.head
         let bodyLength: UInt64??
         switch head.framing {
@@ -62,7 +80,8 @@ public final class ProxyHandler: HTTPRequestHandler {
         }
         return UpstreamRequest(
             method: head.method, url: route.upstreamOrigins[0] + target(head, route, path),
-            headers: forwardedFields(exchange, route: route), bodyLength: bodyLength,
+            headers: forwardedFields(exchange, route: route, setHeaders: setHeaders),
+            bodyLength: bodyLength,
             firstByteTimeout: route.upstreamTimeout, idleTimeout: route.upstreamIdleTimeout,
             caFile: route.upstreamCAFile)
     }
@@ -74,7 +93,9 @@ public final class ProxyHandler: HTTPRequestHandler {
 
     /// The client's fields as forwarded: hop-by-hop ones and framing left out, `Host` only
     /// with `preserve_host`, `X-Forwarded-*` set, an `X-Request-Id` passed on or created.
-    func forwardedFields(_ exchange: HTTPExchange, route: ProxyRoute) -> [HeaderField] {
+    func forwardedFields(
+        _ exchange: HTTPExchange, route: ProxyRoute, setHeaders: [HeaderField]
+    ) -> [HeaderField] {
         let head = exchange.head
         let hopByHop = HopByHop(head.headers)
         var fields: [HeaderField] = []
@@ -84,6 +105,16 @@ public final class ProxyHandler: HTTPRequestHandler {
             if hopByHop.contains(field) || field.hasName("content-length")
                 || field.hasName("expect") || field.hasName("x-forwarded-proto")
                 || field.hasName("x-forwarded-host")
+            {
+                continue
+            }
+            // The credential stays here unless the route forwards it; `auth off` routes leave
+            // the client's Authorization alone.
+            if field.hasName("authorization"), let access = route.access, !access.forwardsToken {
+                continue
+            }
+            if route.removeHeaders.contains(where: { field.hasName($0) })
+                || setHeaders.contains(where: { field.hasName($0.name) })
             {
                 continue
             }
@@ -106,6 +137,7 @@ public final class ProxyHandler: HTTPRequestHandler {
         if let host = head.values(of: "host").first ?? head.host {
             fields.append(HeaderField(name: "X-Forwarded-Host", value: host))
         }
+        fields.append(contentsOf: setHeaders)
         if !hasRequestID {
             fields.append(HeaderField(name: "X-Request-Id", value: newRequestID()))
         }
@@ -113,7 +145,9 @@ public final class ProxyHandler: HTTPRequestHandler {
     }
 
     /// Sends an upgrade request (WebSocket) through a tunnel of its own.
-    private func startUpgrade(_ exchange: HTTPExchange, route: ProxyRoute, path: String) {
+    private func startUpgrade(
+        _ exchange: HTTPExchange, route: ProxyRoute, path: String, setHeaders: [HeaderField]
+    ) {
         let head = exchange.head
         guard head.framing == .none else {
             return ErrorResponse.send(exchange, status: 400, route: route, close: true)
@@ -126,7 +160,7 @@ public final class ProxyHandler: HTTPRequestHandler {
             let host = route.upstreamOrigins.last?.split(separator: "/").last ?? ""
             lines.append("Host: \(host)")
         }
-        for field in forwardedFields(exchange, route: route) {
+        for field in forwardedFields(exchange, route: route, setHeaders: setHeaders) {
             lines.append("\(field.name): \(field.value)")
         }
         lines.append("Connection: Upgrade")

@@ -26,6 +26,10 @@ public struct ProxyRoute: Sendable {
     public var upstreamCAFile: String?
     /// Fields set on every response of the route, replacing the upstream's.
     public var responseHeaders: [(name: String, value: String)]
+    /// What the route demands of a token; nil for `auth off`.
+    public var access: RouteAccess?
+    /// Client fields dropped before forwarding (`remove_header`).
+    public var removeHeaders: [String]
 
     /// A route with the contract's defaults for what is not given.
     public init(
@@ -34,7 +38,8 @@ public struct ProxyRoute: Sendable {
         preserveHost: Bool = false, maximumBodyLength: UInt64? = nil,
         upstreamTimeout: Int64 = 60_000, upstreamIdleTimeout: Int64 = 300_000,
         upstreamCAFile: String? = nil,
-        responseHeaders: [(name: String, value: String)] = []
+        responseHeaders: [(name: String, value: String)] = [], access: RouteAccess? = nil,
+        removeHeaders: [String] = []
     ) {
         self.name = name
         self.pathPrefix = pathPrefix
@@ -49,6 +54,8 @@ public struct ProxyRoute: Sendable {
         self.upstreamIdleTimeout = upstreamIdleTimeout
         self.upstreamCAFile = upstreamCAFile
         self.responseHeaders = responseHeaders
+        self.access = access
+        self.removeHeaders = removeHeaders
     }
 
     /// The upstream's origin as URLs write it, with the port only when it is not the

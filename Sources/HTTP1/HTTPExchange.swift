@@ -40,6 +40,9 @@ public final class HTTPExchange {
         self.connection = connection
     }
 
+    /// Whether the client is still connected.
+    public var isOpen: Bool { connection != nil }
+
     /// Whether any byte of the response has been queued for the client.
     public var hasStartedResponse: Bool {
         if case .notStarted = response { return false }

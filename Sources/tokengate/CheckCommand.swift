@@ -1,3 +1,5 @@
+import Gateway
+
 /// The `check` command: validates a configuration and prints every problem.
 enum CheckCommand {
     static func run(_ words: [String]) throws {
@@ -7,6 +9,9 @@ enum CheckCommand {
         }
         let path = try arguments.value("--config") ?? defaultConfigurationPath
         let configuration = try loadConfiguration(path)
+        if case .failure(let errors) = GatewayConfiguration.compile(configuration) {
+            throw CommandOutcome.refused(errors.description)
+        }
         Terminal.printLine(
             "\(path): ok, \(configuration.routes.count) routes, "
                 + "\(configuration.issuers.count) issuers")
