@@ -99,7 +99,7 @@ extension String {
 
 extension JSONObject {
     /// The claims as the policy language reads them.
-    var policyValues: [String: PolicyValue] {
+    public var policyValues: [String: PolicyValue] {
         var values: [String: PolicyValue] = [:]
         for member in members { values[member.key] = member.value.policyValue }
         return values
@@ -108,7 +108,7 @@ extension JSONObject {
 
 extension JSONValue {
     /// The value as the policy language reads it.
-    var policyValue: PolicyValue {
+    public var policyValue: PolicyValue {
         switch self {
         case .null: .null
         case .bool(let value): .bool(value)

@@ -5,13 +5,12 @@ import JOSE
 enum VerifyCommand {
     static func run(_ words: [String]) throws {
         let arguments = try CommandLineArguments(
-            words, options: ["--jwks", "--issuer", "--audience", "--at", "--config", "--route"],
+            words,
+            options: [
+                "--jwks", "--issuer", "--audience", "--at", "--config", "--route", "--method",
+                "--path", "--host",
+            ],
             flags: ["--signature-only"])
-        if arguments.values["--config"] != nil || arguments.values["--route"] != nil {
-            throw CommandOutcome.usage(
-                "verify --config/--route needs the policy layer, which this build lacks")
-        }
-        let jwksPath = try arguments.required("--jwks")
         var now = Date().timeIntervalSince1970
         if let at = try arguments.value("--at") {
             guard at.allSatisfy({ $0.isASCIIDigit || $0 == "." }), let time = Double(at),
@@ -22,6 +21,10 @@ enum VerifyCommand {
             now = time
         }
         let token = try readToken(try arguments.singlePositional())
+        if arguments.values["--config"] != nil || arguments.values["--route"] != nil {
+            return try RouteVerifyCommand.run(arguments, token: token, now: now)
+        }
+        let jwksPath = try arguments.required("--jwks")
         let jwks = try readFile(jwksPath)
 
         let keySet: KeySet

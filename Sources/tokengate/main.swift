@@ -8,6 +8,7 @@ let usage = """
     usage:
       tokengate [run] [--config PATH]     serve (default PATH /etc/tokengate/proxy.conf)
       tokengate check [--config PATH]     validate a configuration and exit
+      tokengate verify --config PATH --route NAME [--method M] [--path P] [--host H] [TOKEN|-]
       tokengate verify --jwks PATH [--issuer ISS] [--audience AUD]... [--at UNIXTIME]
                        [--signature-only] [TOKEN|-]
       tokengate mint --key PEM --claims JSON|@FILE [--kid KID] [--alg ALG] [--ttl DURATION]

@@ -1,0 +1,89 @@
+import Foundation
+import Testing
+
+/// `tokengate verify --config --route`: the whole decision of a route, offline.
+@Suite struct RouteVerifyTests {
+    let workspace: Workspace
+    let key: String
+    let config: String
+
+    init() throws {
+        workspace = try Workspace()
+        key = try workspace.generateKey(.p256, named: "issuer.pem")
+        let jwks = try workspace.writeKeySet(of: key, keyID: "k1")
+        config = try workspace.write(
+            """
+            listen 127.0.0.1:1
+            issuer ci {
+                issuer    https://ci.example
+                jwks_file \(jwks)
+                audience  loki
+            }
+            route rules {
+                path     /loki/api/v1/rules
+                upstream http://127.0.0.1:3100
+                allow    claims.repository == "acme/alerts" && claims.ref == "refs/heads/main"
+                set_header X-Scope-OrgID ${claims.tenant}
+            }
+            """, to: "proxy.conf")
+    }
+
+    func token(repository: String, tenant: String = "\"acme\"") throws -> String {
+        try workspace.mint(
+            key: key,
+            claims: #"{"iss":"https://ci.example","aud":"loki","repository":"\#(repository)","#
+                + #""ref":"refs/heads/main","tenant":\#(tenant)}"#, ["--kid", "k1"])
+    }
+
+    @Test func printsTheClaimsAndTheRuleThatAllowed() throws {
+        let outcome = try Tokengate.run(
+            [
+                "verify", "--config", config, "--route", "rules",
+                try token(repository: "acme/alerts"),
+            ],
+            in: workspace)
+        #expect(outcome.status == 0, "\(outcome.error)")
+        #expect(outcome.outputObject?["repository"]?.stringValue == "acme/alerts")
+        #expect(outcome.error.contains("allow #1"), "\(outcome.error)")
+    }
+
+    @Test func namesTheRuleAndTheValuesThatDenied() throws {
+        let outcome = try Tokengate.run(
+            [
+                "verify", "--config", config, "--route", "rules",
+                try token(repository: "acme/other"),
+            ],
+            in: workspace)
+        #expect(outcome.status == 1)
+        #expect(
+            outcome.error.contains(
+                #"allow #1: claims.repository is "acme/other", wants "acme/alerts""#),
+            "\(outcome.error)")
+    }
+
+    @Test func deniesATemplateWhoseClaimIsNotAString() throws {
+        let outcome = try Tokengate.run(
+            [
+                "verify", "--config", config, "--route", "rules",
+                try token(repository: "acme/alerts", tenant: "[1]"),
+            ], in: workspace)
+        #expect(outcome.status == 1)
+        #expect(outcome.error.contains("X-Scope-OrgID"), "\(outcome.error)")
+    }
+
+    @Test func refusesAnExpiredTokenWithTheTime() throws {
+        let expired = try workspace.mint(
+            key: key,
+            claims: #"{"iss":"https://ci.example","aud":"loki","exp":1700000000}"#, ["--kid", "k1"])
+        let outcome = try Tokengate.run(
+            ["verify", "--config", config, "--route", "rules", expired], in: workspace)
+        #expect(outcome.status == 1)
+        #expect(outcome.error.contains("token expired at 2023-11-14T22:13:20Z"), "\(outcome.error)")
+    }
+
+    @Test func refusesAnUnknownRouteAsAUsageError() throws {
+        let outcome = try Tokengate.run(
+            ["verify", "--config", config, "--route", "nope", "a.b.c"], in: workspace)
+        #expect(outcome.status == 2)
+    }
+}
