@@ -1,6 +1,7 @@
 import HTTP1
 import JOSE
 import KeySets
+import Policy
 
 /// Why a request is not let through, as the wire and the log need it.
 struct Denial: Error, Sendable, Equatable {
@@ -34,8 +35,16 @@ struct Denial: Error, Sendable, Equatable {
 /// A token that passed: its claims and the issuer block that vouched for it.
 struct Authentication {
     let claims: JSONObject
+    let policyClaims: [String: PolicyValue]
     let issuerName: String
     let token: [UInt8]
+
+    init(_ entry: VerifiedTokenCache.Entry, issuerName: String, token: [UInt8]) {
+        claims = entry.claims
+        policyClaims = entry.policyClaims
+        self.issuerName = issuerName
+        self.token = token
+    }
 }
 
 /// The token half of the decision on one event loop: credential, issuer, key set,
@@ -90,14 +99,14 @@ final class AuthGate: @unchecked Sendable {
         for name in names {
             guard let issuer = issuers[name], let snapshot = issuer.snapshot else { continue }
             let key = VerifiedTokenCache.Key(digest: digest, issuerName: name)
-            if let claims = cache.lookup(
+            if let entry = cache.lookup(
                 key, keySetVersion: snapshot.version, generation: generation)
             {
-                if let rejection = issuer.rules(expiryGrace: expiryGrace).check(claims, at: now) {
+                let rules = issuer.rules(expiryGrace: expiryGrace)
+                if let rejection = rules.check(entry.claims, at: now) {
                     return completion(.failure(.unauthenticated(rejection)))
                 }
-                return completion(
-                    .success(Authentication(claims: claims, issuerName: name, token: token)))
+                return completion(.success(Authentication(entry, issuerName: name, token: token)))
             }
         }
         verify(
@@ -129,14 +138,12 @@ final class AuthGate: @unchecked Sendable {
                 .verify(token, at: clock())
             switch result {
             case .success(let verified):
-                cache.insert(
+                let entry = cache.insert(
                     VerifiedTokenCache.Key(digest: digest, issuerName: issuer.name),
                     claims: verified.claims, keySetVersion: snapshot.version, generation: generation
                 )
                 return completion(
-                    .success(
-                        Authentication(
-                            claims: verified.claims, issuerName: issuer.name, token: token)))
+                    .success(Authentication(entry, issuerName: issuer.name, token: token)))
             case .failure(.unknownKeyID(let kid)) where mayWait:
                 if waitForRefresh(
                     issuer,

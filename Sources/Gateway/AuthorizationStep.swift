@@ -31,7 +31,7 @@ extension ProxyHandler {
                 deny(exchange, denial, route: route)
             case .success(let authentication):
                 let context = PolicyContext(
-                    claims: authentication.claims.policyValues, issuer: authentication.issuerName,
+                    claims: authentication.policyClaims, issuer: authentication.issuerName,
                     method: exchange.head.method, path: path, host: exchange.head.host,
                     headers: exchange.head.headers.map { ($0.name, $0.value) })
                 if case .deny(let denial) = access.allow.evaluate(context) {

@@ -1,5 +1,6 @@
 import COpenSSL
 import JOSE
+import Policy
 
 /// Tokens that passed their signature check on this event loop, so that a client that sends
 /// the same token many times pays for one signature.
@@ -16,6 +17,8 @@ final class VerifiedTokenCache {
 
     struct Entry {
         let claims: JSONObject
+        /// The claims as policies read them, converted once.
+        let policyClaims: [String: PolicyValue]
         let keySetVersion: Int
         let generation: Int
         let insertedOrder: Int
@@ -37,8 +40,8 @@ final class VerifiedTokenCache {
         return digest
     }
 
-    /// The claims of a token verified under the same key set and configuration, if any.
-    func lookup(_ key: Key, keySetVersion: Int, generation: Int) -> JSONObject? {
+    /// The entry of a token verified under the same key set and configuration, if any.
+    func lookup(_ key: Key, keySetVersion: Int, generation: Int) -> Entry? {
         guard let entry = entries[key], entry.keySetVersion == keySetVersion,
             entry.generation == generation
         else {
@@ -46,17 +49,20 @@ final class VerifiedTokenCache {
             return nil
         }
         hits += 1
-        return entry.claims
+        return entry
     }
 
-    func insert(_ key: Key, claims: JSONObject, keySetVersion: Int, generation: Int) {
+    @discardableResult
+    func insert(_ key: Key, claims: JSONObject, keySetVersion: Int, generation: Int) -> Entry {
         if entries.count >= capacity {
             let cutoff = insertions - capacity / 2
             entries = entries.filter { $0.value.insertedOrder >= cutoff }
         }
         insertions += 1
-        entries[key] = Entry(
-            claims: claims, keySetVersion: keySetVersion, generation: generation,
-            insertedOrder: insertions)
+        let entry = Entry(
+            claims: claims, policyClaims: claims.policyValues, keySetVersion: keySetVersion,
+            generation: generation, insertedOrder: insertions)
+        entries[key] = entry
+        return entry
     }
 }
