@@ -139,7 +139,8 @@ public struct GatewayConfiguration: Sendable {
         return (settings, source)
     }
 
-    static func seconds(_ duration: Duration) -> Double {
+    /// A duration in seconds.
+    public static func seconds(_ duration: Duration) -> Double {
         let (whole, attoseconds) = duration.components
         return Double(whole) + Double(attoseconds) / 1e18
     }

@@ -123,12 +123,7 @@ final class LoopContext: @unchecked Sendable {
         if configuration.issuers.isEmpty {
             gate = nil
         } else {
-            let verifiers = configuration.issuers.map {
-                IssuerVerifier(
-                    name: $0.name, issuer: $0.issuer, algorithms: $0.algorithms,
-                    hmacSecret: $0.hmacSecret, audiences: $0.audiences, leeway: $0.leeway,
-                    maxStale: $0.maxStale)
-            }
+            let verifiers = configuration.issuers.map(IssuerVerifier.init)
             let gate = AuthGate(
                 issuers: verifiers, registry: registry, loop: loop,
                 clock: { Date().timeIntervalSince1970 })

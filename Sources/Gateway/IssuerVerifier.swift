@@ -1,56 +1,44 @@
 import JOSE
 import KeySets
 
-/// One issuer block as the gateway checks tokens against it: its rules, and the key set
-/// snapshot this event loop holds for it.
+/// One issuer block as the gateway checks tokens against it on one event loop: its
+/// settings, and the key set snapshot this loop holds for it.
 final class IssuerVerifier {
-    /// The issuer block's name.
-    let name: String
-    /// The expected `iss`.
-    let issuer: String
-    /// Accepted algorithms.
-    let algorithms: Set<SignatureAlgorithm>
-    /// The shared secret of an HS* issuer.
-    let hmacSecret: [UInt8]?
-    /// Audiences (nil: `audience any`).
-    let audiences: [String]?
-    /// Clock skew allowed, in seconds.
-    let leeway: Double
-    /// How long a set serves past its age while its source fails, in seconds.
-    let maxStale: Double
+    /// The block's settings, shared by every loop.
+    let settings: IssuerSettings
     /// The latest snapshot published to this loop; nil until one arrives.
     var snapshot: KeySetSnapshot?
     /// Exchanges waiting for a refresh started by an unknown `kid`.
     var waiters: [() -> Void] = []
 
-    init(
-        name: String, issuer: String, algorithms: Set<SignatureAlgorithm>, hmacSecret: [UInt8]?,
-        audiences: [String]?, leeway: Double, maxStale: Double
-    ) {
-        self.name = name
-        self.issuer = issuer
-        self.algorithms = algorithms
-        self.hmacSecret = hmacSecret
-        self.audiences = audiences
-        self.leeway = leeway
-        self.maxStale = maxStale
+    init(_ settings: IssuerSettings) {
+        self.settings = settings
     }
+
+    /// The issuer block's name.
+    var name: String { settings.name }
+    /// The expected `iss`.
+    var issuer: String { settings.issuer }
+    /// How long a set serves past its age while its source fails, in seconds.
+    var maxStale: Double { settings.maxStale }
 
     /// Whether this block may have issued a token whose `iss` is `iss` (exact bytes).
     func accepts(iss: String) -> Bool {
-        iss.utf8.elementsEqual(issuer.utf8)
+        iss.utf8.elementsEqual(settings.issuer.utf8)
     }
 
     /// The claim rules for a route with `expiryGrace` seconds of grace.
     func rules(expiryGrace: Double) -> ClaimRules {
-        ClaimRules(issuer: issuer, audiences: audiences, leeway: leeway, expiryGrace: expiryGrace)
+        ClaimRules(
+            issuer: settings.issuer, audiences: settings.audiences, leeway: settings.leeway,
+            expiryGrace: expiryGrace)
     }
 
     /// A verifier over `keySet` (an HS* issuer needs no key set).
     func verifier(keySet: KeySet, expiryGrace: Double) -> TokenVerifier {
         TokenVerifier(
-            keySet: keySet, algorithms: algorithms, hmacSecret: hmacSecret,
-            rules: rules(expiryGrace: expiryGrace), issuerName: name)
+            keySet: keySet, algorithms: settings.algorithms, hmacSecret: settings.hmacSecret,
+            rules: rules(expiryGrace: expiryGrace), issuerName: settings.name)
     }
 
     /// Called when this loop hears a new snapshot or a failed fetch: waiting exchanges go on.

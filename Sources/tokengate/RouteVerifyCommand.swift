@@ -126,13 +126,9 @@ enum RouteVerifyCommand {
         case .oneOf(let values): audiences = values
         }
         return ClaimRules(
-            issuer: issuer.issuer, audiences: audiences, leeway: seconds(issuer.leeway),
-            expiryGrace: seconds(grace))
-    }
-
-    private static func seconds(_ duration: Duration) -> Double {
-        let (whole, attoseconds) = duration.components
-        return Double(whole) + Double(attoseconds) / 1e18
+            issuer: issuer.issuer, audiences: audiences,
+            leeway: GatewayConfiguration.seconds(issuer.leeway),
+            expiryGrace: GatewayConfiguration.seconds(grace))
     }
 
     private static func peekIssuer(_ token: [UInt8]) -> String? {
