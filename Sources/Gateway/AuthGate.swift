@@ -97,7 +97,10 @@ final class AuthGate: @unchecked Sendable {
         let digest = VerifiedTokenCache.digest(token)
         let now = clock()
         for name in names {
-            guard let issuer = issuers[name], let snapshot = issuer.snapshot else { continue }
+            // A cached verdict holds only while its key set is still usable (`max_stale`).
+            guard let issuer = issuers[name], let snapshot = registrySnapshot(issuer) else {
+                continue
+            }
             let key = VerifiedTokenCache.Key(digest: digest, issuerName: name)
             if let entry = cache.lookup(
                 key, keySetVersion: snapshot.version, generation: generation)
