@@ -80,8 +80,9 @@ final class AuthGate: @unchecked Sendable {
     func handle(_ event: KeySetEvent) {
         switch event {
         case .published(let snapshot):
-            issuers[snapshot.issuerName]?.snapshot = snapshot
-            issuers[snapshot.issuerName]?.keysChanged()
+            guard let issuer = issuers[snapshot.issuerName] else { return }
+            if snapshot.version > (issuer.snapshot?.version ?? 0) { issuer.snapshot = snapshot }
+            issuer.keysChanged()
         case .fetchFailed(let name, _):
             issuers[name]?.keysChanged()
         }
@@ -147,6 +148,12 @@ final class AuthGate: @unchecked Sendable {
                 )
                 return completion(
                     .success(Authentication(entry, issuerName: issuer.name, token: token)))
+            case .failure(.unknownKeyID) where adoptFresherSnapshot(issuer, than: snapshot):
+                // The registry already holds a newer set than this loop has heard of (its
+                // news is queued behind this request): decide on that one at once.
+                return verify(
+                    token, digest: digest, names: names, expiryGrace: expiryGrace,
+                    mayWait: mayWait, completion: completion)
             case .failure(.unknownKeyID(let kid)) where mayWait:
                 if waitForRefresh(
                     issuer,
@@ -164,6 +171,18 @@ final class AuthGate: @unchecked Sendable {
             }
         }
         completion(.failure(.unauthenticated(firstRejection ?? .badSignature)))
+    }
+
+    /// Takes the registry's set for `issuer` when it is newer than `snapshot`; the version
+    /// only grows, so a retry on the adopted set ends.
+    private func adoptFresherSnapshot(_ issuer: IssuerVerifier, than snapshot: KeySetSnapshot)
+        -> Bool
+    {
+        guard let fresher = registry?.snapshot(for: issuer.name),
+            fresher.version > snapshot.version
+        else { return false }
+        issuer.snapshot = fresher
+        return true
     }
 
     /// This loop's copy of the issuer's set, unless it is older than its age plus

@@ -40,7 +40,11 @@ public final class GatewayRuntime: @unchecked Sendable {
         if !compiled.keySources.isEmpty {
             let fetcher = try CurlDocumentFetcher()
             self.fetcher = fetcher
-            registry = KeySetRegistry(sources: compiled.keySources, fetcher: fetcher)
+            let registry = KeySetRegistry(sources: compiled.keySources, fetcher: fetcher)
+            // Started before the loops, so that key sets from files are in place before the
+            // first connection is accepted.
+            registry.start(on: fetcher.eventLoop)
+            self.registry = registry
         }
         let limits = configuration.limits
         let serverLimits = HTTPServerLimits(
@@ -73,7 +77,6 @@ public final class GatewayRuntime: @unchecked Sendable {
         }
         for _ in 0..<loopCount { ready.wait() }
         if let error = failure.value { throw error }
-        if let registry, let fetcher { registry.start(on: fetcher.eventLoop) }
     }
 
     /// Stops accepting on every loop and closes idle connections; busy ones finish.
@@ -130,6 +133,11 @@ final class LoopContext: @unchecked Sendable {
             // Every set the registry publishes reaches this loop through its own queue, so
             // the gate's snapshots are only ever touched on this thread.
             registry?.subscribe { event in loop.execute { gate.handle(event) } }
+            // Sets published before the subscription are taken now; one heard twice is
+            // kept once, by its version.
+            for verifier in verifiers {
+                verifier.snapshot = registry?.snapshot(for: verifier.name)
+            }
             self.gate = gate
         }
         handler = ProxyHandler(routes: configuration.routes, upstream: upstream, gate: gate)

@@ -1,10 +1,13 @@
 #!/usr/bin/env python3
 """A stand-in key source for the KeySets tests (standard library only).
 
-    jwks_server.py --jwks FILE --port-file FILE
+    jwks_server.py --jwks FILE --port-file FILE [--record FILE]
 
 It listens on 127.0.0.1 on a port the kernel picks and writes that port to --port-file
-(whole, by rename) once it accepts. It answers GET by path:
+(whole, by rename) once it accepts. The --jwks file is read anew for every request, so a
+test rotates the keys by replacing it (by rename, so that no request reads half a file).
+With --record, the path of every request is appended to that file as one line before the
+request is answered, so that a test can count the fetches. It answers GET by path:
 
     /jwks                              200, the --jwks file, Cache-Control: max-age=120
     /jwks/expires                      200, the --jwks file, Date now, Expires 300 s later
@@ -28,11 +31,14 @@ class Handler(http.server.BaseHTTPRequestHandler):
 
     def do_GET(self):
         port = self.server.server_address[1]
+        if self.server.record:
+            with open(self.server.record, "a") as record:
+                record.write(self.path + "\n")
         if self.path == "/jwks":
-            self.answer(200, self.server.jwks, [("Cache-Control", "max-age=120")])
+            self.answer(200, self.jwks(), [("Cache-Control", "max-age=120")])
         elif self.path == "/jwks/expires":
             now = time.time()
-            self.answer(200, self.server.jwks, [
+            self.answer(200, self.jwks(), [
                 ("Date", email.utils.formatdate(now, usegmt=True)),
                 ("Expires", email.utils.formatdate(now + 300, usegmt=True)),
             ])
@@ -46,6 +52,10 @@ class Handler(http.server.BaseHTTPRequestHandler):
             time.sleep(120)
         else:
             self.answer(404, b"not found\n", [])
+
+    def jwks(self):
+        with open(self.server.jwks_path, "rb") as source:
+            return source.read()
 
     def answer(self, status, body, headers):
         self.send_response_only(status)
@@ -64,11 +74,12 @@ def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--jwks", required=True)
     parser.add_argument("--port-file", required=True)
+    parser.add_argument("--record")
     arguments = parser.parse_args()
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
     server.daemon_threads = True
-    with open(arguments.jwks, "rb") as source:
-        server.jwks = source.read()
+    server.jwks_path = os.path.abspath(arguments.jwks)
+    server.record = arguments.record and os.path.abspath(arguments.record)
     partial = arguments.port_file + ".partial"
     with open(partial, "w") as port_file:
         port_file.write(str(server.server_address[1]))
