@@ -23,19 +23,24 @@ enum Credential {
 
     /// Reads the token from `head` as `sources` allow, in their order.
     static func read(_ head: RequestHead, sources: [CredentialSource]) -> Reading {
-        let fields = head.headers.filter { $0.hasName("authorization") }
-        guard fields.count <= 1 else { return .malformed("more than one Authorization header") }
-        guard let value = fields.first?.value else { return .missing }
-        let parts = value.split(separator: " ", maxSplits: 1, omittingEmptySubsequences: true)
-        guard parts.count == 2 else { return .missing }
-        let scheme = parts[0].lowercased()
-        let rest = parts[1].drop { $0 == " " }
+        var found: HeaderField?
+        for field in head.headers where field.hasName("authorization") {
+            guard found == nil else { return .malformed("more than one Authorization header") }
+            found = field
+        }
+        guard let value = found?.value else { return .missing }
+        // One contiguous copy, then byte work: the token is most of the header's length.
+        let bytes = Array(value.utf8)
+        guard let space = bytes.firstIndex(of: 0x20) else { return .missing }
+        var start = space
+        while start < bytes.count, bytes[start] == 0x20 { start += 1 }
+        let scheme = bytes[..<space]
         for source in sources {
             switch source {
-            case .bearer where scheme == "bearer":
-                return rest.isEmpty ? .missing : .token(Array(rest.utf8))
-            case .basic where scheme == "basic":
-                return basicPassword(rest)
+            case .bearer where isScheme(scheme, "bearer"):
+                return start < bytes.count ? .token(Array(bytes[start...])) : .missing
+            case .basic where isScheme(scheme, "basic"):
+                return basicPassword(String(decoding: bytes[start...], as: UTF8.self))
             default:
                 continue
             }
@@ -43,9 +48,16 @@ enum Credential {
         return .missing
     }
 
+    /// Whether `scheme` is `name` (lower case) in any case (RFC 9110 §11.1).
+    private static func isScheme(_ scheme: ArraySlice<UInt8>, _ name: StaticString) -> Bool {
+        scheme.count == name.utf8CodeUnitCount
+            && zip(scheme, UnsafeBufferPointer(start: name.utf8Start, count: scheme.count))
+                .allSatisfy { ($0 | 0x20) == $1 }
+    }
+
     /// The password of `user:password`, base64 per RFC 7617.
-    private static func basicPassword(_ encoded: Substring) -> Reading {
-        guard let decoded = Data(base64Encoded: String(encoded)),
+    private static func basicPassword(_ encoded: String) -> Reading {
+        guard let decoded = Data(base64Encoded: encoded),
             let colon = decoded.firstIndex(of: UInt8(ascii: ":"))
         else { return .malformed("Basic credentials are not base64 user:password") }
         let password = Array(decoded[decoded.index(after: colon)...])
