@@ -39,20 +39,7 @@ final class EchoUpstream {
                 Self.scriptPath, "--name", name, "--record", directory.path("records.jsonl"),
                 "--port-file", directory.path("port"),
             ], directory: directory, name: "echo")
-        let deadline = ContinuousClock.now + .seconds(10)
-        while true {
-            if let port = Int(
-                directory.read("port").trimmingCharacters(in: .whitespacesAndNewlines))
-            {
-                self.port = port
-                return
-            }
-            guard child.isRunning, ContinuousClock.now < deadline else {
-                child.stop()
-                throw HarnessError("the echo upstream did not start: \(child.standardError)")
-            }
-            usleep(10_000)
-        }
+        port = try PortFile.wait(in: directory, for: child, what: "the echo upstream")
     }
 
     deinit {
