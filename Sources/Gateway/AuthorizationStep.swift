@@ -8,17 +8,18 @@ extension ProxyHandler {
     /// Decides, then calls `forward` with the fields to set, or answers the denial itself.
     func authorize(
         _ exchange: HTTPExchange, route: ProxyRoute, access: RouteAccess, path: String,
-        forward: @escaping ([HeaderField]) -> Void
+        entry: AccessLogEntry, forward: @escaping ([HeaderField]) -> Void
     ) {
         guard let gate else {
-            return deny(exchange, .unauthenticated(.keysUnavailable("no issuers")), route: route)
+            let denial = Denial.unauthenticated(.keysUnavailable("no issuers"))
+            return deny(exchange, denial, route: route, entry: entry)
         }
         let token: [UInt8]
         switch Credential.read(exchange.head, sources: access.sources) {
         case .missing:
-            return deny(exchange, .missingCredential, route: route)
+            return deny(exchange, .missingCredential, route: route, entry: entry)
         case .malformed(let why):
-            return deny(exchange, .unauthenticated(.malformed(why)), route: route)
+            return deny(exchange, .unauthenticated(.malformed(why)), route: route, entry: entry)
         case .token(let bytes):
             token = bytes
         }
@@ -28,21 +29,30 @@ extension ProxyHandler {
             guard exchange.isOpen else { return }
             switch result {
             case .failure(let denial):
-                deny(exchange, denial, route: route)
+                // The log names the `iss` of a refused token, as read: an unknown issuer
+                // is the first thing an operator asks about.
+                entry.iss = AuthGate.peekIssuer(token) ?? ""
+                deny(exchange, denial, route: route, entry: entry)
             case .success(let authentication):
+                entry.issuer = authentication.issuerName
+                entry.iss = authentication.claims["iss"]?.stringValue ?? ""
+                entry.sub = authentication.claims["sub"]?.stringValue ?? ""
                 let context = PolicyContext(
                     claims: authentication.policyClaims, issuer: authentication.issuerName,
                     method: exchange.head.method, path: path, host: exchange.head.host,
                     headers: exchange.head.headers.map { ($0.name, $0.value) })
-                if case .deny(let denial) = access.allow.evaluate(context) {
-                    return deny(exchange, Denial.forbidden(denial.reason), route: route)
+                switch access.allow.evaluate(context) {
+                case .deny(let denial):
+                    return deny(exchange, .forbidden(denial.reason), route: route, entry: entry)
+                case .allow(let rule):
+                    entry.decide(.allow, "allow #\(rule)")
                 }
                 var fields: [HeaderField] = []
                 for (name, template) in access.setHeaders {
                     switch template.render(context) {
                     case .success(let value): fields.append(HeaderField(name: name, value: value))
                     case .failure(let denial):
-                        return deny(exchange, Denial.forbidden(denial.reason), route: route)
+                        return deny(exchange, .forbidden(denial.reason), route: route, entry: entry)
                     }
                 }
                 forward(fields)
@@ -50,10 +60,18 @@ extension ProxyHandler {
         }
     }
 
-    /// Answers a denial: 401 with the route's challenge, 403, or 503 with `Retry-After`.
-    func deny(_ exchange: HTTPExchange, _ denial: Denial, route: ProxyRoute) {
+    /// Answers a denial: 401 with the route's challenge, 403, or 503 with `Retry-After`;
+    /// the access log gets the same reason as the client.
+    func deny(
+        _ exchange: HTTPExchange, _ denial: Denial, route: ProxyRoute, entry: AccessLogEntry
+    ) {
         var headers: [HeaderField] = []
         let description = denial.description
+        switch denial.status {
+        case 401: entry.decide(.unauthenticated, description)
+        case 403: entry.decide(.deny, description)
+        default: entry.decide(.error, description)
+        }
         if denial.status == 401 {
             let challenge: String
             if route.access?.challengesBasic == true {

@@ -21,6 +21,7 @@ public final class GatewayRuntime: @unchecked Sendable {
     private let lock = NSLock()
     private var registry: KeySetRegistry?
     private var fetcher: CurlDocumentFetcher?
+    private let accessLogDescriptor: Int32?
 
     /// A runtime for `configuration`; nothing runs until `start`.
     public init(configuration: ProxyConfiguration) throws(StartError) {
@@ -32,6 +33,18 @@ public final class GatewayRuntime: @unchecked Sendable {
         case .failure(let errors): throw StartError(description: errors.description)
         }
         self.configuration = configuration
+        switch configuration.accessLog {
+        case .off: accessLogDescriptor = nil
+        case .standardError: accessLogDescriptor = STDERR_FILENO
+        case .standardOutput: accessLogDescriptor = STDOUT_FILENO
+        case .file(let path):
+            let descriptor = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0o640)
+            guard descriptor >= 0 else {
+                let why = String(cString: strerror(errno))
+                throw StartError(description: "cannot open access log \(path): \(why)")
+            }
+            accessLogDescriptor = descriptor
+        }
     }
 
     /// Starts the key fetcher and `count` event loops, each on its own thread; returns once
@@ -60,7 +73,10 @@ public final class GatewayRuntime: @unchecked Sendable {
             let thread = Thread { [self] in
                 do {
                     let context = try LoopContext(
-                        limits: serverLimits, configuration: compiled, registry: registry)
+                        limits: serverLimits, configuration: compiled, registry: registry,
+                        accessLog: accessLogDescriptor.map {
+                            (descriptor: $0, format: configuration.logFormat)
+                        })
                     for address in listeners {
                         try context.server.listen(address: address.host, port: address.port)
                     }
@@ -114,7 +130,8 @@ final class LoopContext: @unchecked Sendable {
     let gate: AuthGate?
 
     init(
-        limits: HTTPServerLimits, configuration: GatewayConfiguration, registry: KeySetRegistry?
+        limits: HTTPServerLimits, configuration: GatewayConfiguration, registry: KeySetRegistry?,
+        accessLog: (descriptor: Int32, format: LogFormat)?
     ) throws {
         let loop = try EventLoop()
         self.loop = loop
@@ -140,7 +157,11 @@ final class LoopContext: @unchecked Sendable {
             }
             self.gate = gate
         }
-        handler = ProxyHandler(routes: configuration.routes, upstream: upstream, gate: gate)
+        let writer = accessLog.map {
+            AccessLogWriter(format: $0.format, descriptor: $0.descriptor, loop: loop)
+        }
+        handler = ProxyHandler(
+            routes: configuration.routes, upstream: upstream, gate: gate, accessLog: writer)
         server.handler = handler
     }
 }

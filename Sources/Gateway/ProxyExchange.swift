@@ -6,12 +6,14 @@ import Upstream
 final class ProxyExchange: UpstreamTransferDelegate {
     let exchange: HTTPExchange
     let route: ProxyRoute
+    let entry: AccessLogEntry
     var transfer: UpstreamTransfer?
     private var isWaitingForClient = false
 
-    init(exchange: HTTPExchange, route: ProxyRoute) {
+    init(exchange: HTTPExchange, route: ProxyRoute, entry: AccessLogEntry) {
         self.exchange = exchange
         self.route = route
+        self.entry = entry
     }
 
     /// Starts the transfer and wires the client's events to it.
@@ -23,8 +25,10 @@ final class ProxyExchange: UpstreamTransferDelegate {
             isWaitingForClient = false
             transfer?.resumeResponse()
         }
+        entry.upstreamStartedAt = AccessLogEntry.now()
         transfer = client.start(request, delegate: self)
         guard transfer != nil else {
+            entry.decide(.error, "upstream request not started")
             ErrorResponse.send(exchange, status: 502, route: route, close: true)
             return
         }
@@ -34,12 +38,14 @@ final class ProxyExchange: UpstreamTransferDelegate {
     func transferNeedsBody(into buffer: UnsafeMutableRawBufferPointer) -> BodyRead {
         let read = exchange.readBody(into: buffer)
         if case .failed(let error) = read, !exchange.hasStartedResponse {
+            entry.decide(.error, error.reason)
             ErrorResponse.send(exchange, status: error.status, route: route, close: true)
         }
         return read
     }
 
     func transferReceivedHead(status: Int, headers: [HeaderField]) {
+        entry.upstreamAnsweredAt = AccessLogEntry.now()
         var length: UInt64?
         var forwarded: [HeaderField] = []
         let hopByHop = HopByHop(headers)
@@ -78,10 +84,13 @@ final class ProxyExchange: UpstreamTransferDelegate {
         case nil:
             exchange.finish()
         case _ where exchange.hasStartedResponse:
+            entry.decide(.error, "upstream response broken")
             exchange.abort()
         case .timedOut:
+            entry.decide(.error, "upstream timed out")
             ErrorResponse.send(exchange, status: 504, route: route)
         case .unreachable, .aborted:
+            if entry.decision == .allow { entry.decide(.error, "upstream unreachable") }
             ErrorResponse.send(exchange, status: 502, route: route)
         }
         transfer = nil

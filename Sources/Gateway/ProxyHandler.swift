@@ -9,67 +9,101 @@ public final class ProxyHandler: HTTPRequestHandler {
     let routes: RouteTable<ProxyRoute>
     let upstream: UpstreamClient
     let gate: AuthGate?
+    let accessLog: AccessLogWriter?
     private var requestIDs = RequestIDGenerator()
 
-    /// A pipeline over `routes` that forwards through `upstream`, checking tokens at `gate`.
-    init(routes: RouteTable<ProxyRoute>, upstream: UpstreamClient, gate: AuthGate?) {
+    /// A pipeline over `routes` that forwards through `upstream`, checking tokens at `gate`
+    /// and writing a line per request to `accessLog`.
+    init(
+        routes: RouteTable<ProxyRoute>, upstream: UpstreamClient, gate: AuthGate?,
+        accessLog: AccessLogWriter?
+    ) {
         self.routes = routes
         self.upstream = upstream
         self.gate = gate
+        self.accessLog = accessLog
     }
 
     /// Routes one request and forwards it, or answers it with the error it has earned.
     public func handleRequest(_ exchange: HTTPExchange) {
         let head = exchange.head
+        let entry = AccessLogEntry(
+            client: exchange.clientAddress, method: head.method, path: head.path)
+        entry.requestID = head.values(of: "x-request-id").first ?? newRequestID()
+        if let accessLog { exchange.onEnd = { outcome in accessLog.write(entry, outcome) } }
         let path: String
         do {
             path = try PathNormalizer.normalize(head.path)
         } catch {
+            entry.decide(.error, error.reason)
             return ErrorResponse.send(exchange, status: error.status, route: nil, close: true)
         }
+        entry.path = path
         let route: ProxyRoute
         switch routes.choose(host: head.host, path: path, method: head.method) {
         case .notFound:
+            entry.decide(.error, "no route")
             return ErrorResponse.send(exchange, status: 404, route: nil)
         case .methodNotAllowed(let route, let allow):
+            entry.route = route.name
+            entry.decide(.error, "method not allowed")
             let fields = [HeaderField(name: "Allow", value: allow.joined(separator: ", "))]
             return ErrorResponse.send(exchange, status: 405, route: route, headers: fields)
         case .route(let chosen):
             route = chosen
         }
+        entry.route = route.name
         guard let access = route.access else {
-            return forward(exchange, route: route, path: path, setHeaders: [])
+            entry.decide(.allow, "auth off")
+            return forward(exchange, route: route, path: path, setHeaders: [], entry: entry)
         }
-        authorize(exchange, route: route, access: access, path: path) { [self] fields in
-            forward(exchange, route: route, path: path, setHeaders: fields)
+        authorize(exchange, route: route, access: access, path: path, entry: entry) {
+            [self] fields in
+            forward(exchange, route: route, path: path, setHeaders: fields, entry: entry)
         }
+    }
+
+    /// Logs a request that the HTTP layer refused before it became an exchange.
+    public func requestRefused(_ error: RequestError, clientAddress: String) {
+        guard let accessLog else { return }
+        let entry = AccessLogEntry(client: clientAddress, method: "", path: "")
+        entry.decide(.error, error.reason)
+        accessLog.write(
+            entry, ExchangeOutcome(status: error.status, bytesIn: 0, bytesOut: 0, isComplete: true))
     }
 
     /// Sends an allowed request on: through a tunnel when it asks to upgrade, else through
     /// libcurl; `setHeaders` replace the client's fields of those names.
     private func forward(
-        _ exchange: HTTPExchange, route: ProxyRoute, path: String, setHeaders: [HeaderField]
+        _ exchange: HTTPExchange, route: ProxyRoute, path: String, setHeaders: [HeaderField],
+        entry: AccessLogEntry
     ) {
         let head = exchange.head
         if head.isUpgrade {
-            return startUpgrade(exchange, route: route, path: path, setHeaders: setHeaders)
+            return startUpgrade(
+                exchange, route: route, path: path, setHeaders: setHeaders, entry: entry)
         }
         if let maximum = route.maximumBodyLength, case .contentLength(let length) = head.framing,
             length > maximum
         {
+            entry.decide(.error, "body longer than max_body")
             return ErrorResponse.send(exchange, status: 413, route: route, close: true)
         }
         exchange.maximumBodyLength = route.maximumBodyLength
-        let proxy = ProxyExchange(exchange: exchange, route: route)
+        let proxy = ProxyExchange(exchange: exchange, route: route, entry: entry)
         proxy.start(
-            upstreamRequest(exchange, route: route, path: path, setHeaders: setHeaders),
+            upstreamRequest(
+                exchange, route: route, path: path, setHeaders: setHeaders,
+                requestID: entry.requestID),
             on: upstream)
     }
 
     /// The request as the upstream receives it: hop-by-hop fields dropped, framing left to
-    /// libcurl, `X-Forwarded-*` set, and an `X-Request-Id` passed on or created.
+    /// libcurl, `X-Forwarded-*` set, and the client's `X-Request-Id` passed on or
+    /// `requestID` added.
     func upstreamRequest(
-        _ exchange: HTTPExchange, route: ProxyRoute, path: String, setHeaders: [HeaderField]
+        _ exchange: HTTPExchange, route: ProxyRoute, path: String, setHeaders: [HeaderField],
+        requestID: String
     ) -> UpstreamRequest {
         let head = exchange.head
         let bodyLength: UInt64??
@@ -80,7 +114,8 @@ public final class ProxyHandler: HTTPRequestHandler {
         }
         return UpstreamRequest(
             method: head.method, url: route.upstreamOrigins[0] + target(head, route, path),
-            headers: forwardedFields(exchange, route: route, setHeaders: setHeaders),
+            headers: forwardedFields(
+                exchange, route: route, setHeaders: setHeaders, requestID: requestID),
             bodyLength: bodyLength,
             firstByteTimeout: route.upstreamTimeout, idleTimeout: route.upstreamIdleTimeout,
             caFile: route.upstreamCAFile)
@@ -92,9 +127,11 @@ public final class ProxyHandler: HTTPRequestHandler {
     }
 
     /// The client's fields as forwarded: hop-by-hop ones and framing left out, `Host` only
-    /// with `preserve_host`, `X-Forwarded-*` set, an `X-Request-Id` passed on or created.
+    /// with `preserve_host`, `X-Forwarded-*` set, the client's `X-Request-Id` passed on or
+    /// `requestID` added.
     func forwardedFields(
-        _ exchange: HTTPExchange, route: ProxyRoute, setHeaders: [HeaderField]
+        _ exchange: HTTPExchange, route: ProxyRoute, setHeaders: [HeaderField],
+        requestID: String
     ) -> [HeaderField] {
         let head = exchange.head
         let hopByHop = HopByHop(head.headers)
@@ -139,20 +176,23 @@ public final class ProxyHandler: HTTPRequestHandler {
         }
         fields.append(contentsOf: setHeaders)
         if !hasRequestID {
-            fields.append(HeaderField(name: "X-Request-Id", value: newRequestID()))
+            fields.append(HeaderField(name: "X-Request-Id", value: requestID))
         }
         return fields
     }
 
     /// Sends an upgrade request (WebSocket) through a tunnel of its own.
     private func startUpgrade(
-        _ exchange: HTTPExchange, route: ProxyRoute, path: String, setHeaders: [HeaderField]
+        _ exchange: HTTPExchange, route: ProxyRoute, path: String, setHeaders: [HeaderField],
+        entry: AccessLogEntry
     ) {
         let head = exchange.head
         guard head.framing == .none else {
+            entry.decide(.error, "upgrade request with a body")
             return ErrorResponse.send(exchange, status: 400, route: route, close: true)
         }
         guard route.upstreamScheme == "http" else {
+            entry.decide(.error, "upgrade to an https upstream")
             return ErrorResponse.send(exchange, status: 502, route: route, close: true)
         }
         var lines = ["\(head.method) \(target(head, route, path)) HTTP/1.1"]
@@ -160,13 +200,16 @@ public final class ProxyHandler: HTTPRequestHandler {
             let host = route.upstreamOrigins.last?.split(separator: "/").last ?? ""
             lines.append("Host: \(host)")
         }
-        for field in forwardedFields(exchange, route: route, setHeaders: setHeaders) {
+        let fields = forwardedFields(
+            exchange, route: route, setHeaders: setHeaders, requestID: entry.requestID)
+        for field in fields {
             lines.append("\(field.name): \(field.value)")
         }
         lines.append("Connection: Upgrade")
         lines.append("Upgrade: " + head.values(of: "upgrade").joined(separator: ", "))
         let bytes = Array((lines.joined(separator: "\r\n") + "\r\n\r\n").utf8)
-        UpgradeExchange(exchange: exchange, route: route).start(head: bytes, on: upstream.loop)
+        UpgradeExchange(exchange: exchange, route: route, entry: entry).start(
+            head: bytes, on: upstream.loop)
     }
 
     /// A request id: 32 hex digits from this loop's generator, seeded once from the system;

@@ -7,13 +7,15 @@ import Upstream
 final class UpgradeExchange: UpstreamTunnelDelegate {
     let exchange: HTTPExchange
     let route: ProxyRoute
+    let entry: AccessLogEntry
     var tunnel: UpstreamTunnel?
     private var isTunnelOpen = false
     private var isWaitingForClient = false
 
-    init(exchange: HTTPExchange, route: ProxyRoute) {
+    init(exchange: HTTPExchange, route: ProxyRoute, entry: AccessLogEntry) {
         self.exchange = exchange
         self.route = route
+        self.entry = entry
     }
 
     /// Connects upstream and sends the request head.
@@ -28,16 +30,19 @@ final class UpgradeExchange: UpstreamTunnelDelegate {
             guard let self, let tunnel else { return false }
             return tunnel.send(UnsafeRawBufferPointer(bytes))
         }
+        entry.upstreamStartedAt = AccessLogEntry.now()
         tunnel = UpstreamTunnel(
             loop: loop, host: route.upstreamHost, port: route.upstreamPort, head: head,
             firstByteTimeout: route.upstreamTimeout, delegate: self)
         if tunnel == nil {
+            entry.decide(.error, "upstream unreachable")
             ErrorResponse.send(exchange, status: 502, route: route, close: true)
         }
         tunnel?.onWritable = { [weak self] in self?.exchange.resumeTunnelInput() }
     }
 
     func tunnelReceivedHead(status: Int, headers: [HeaderField], length: UInt64?) {
+        entry.upstreamAnsweredAt = AccessLogEntry.now()
         if status == 101 {
             let kept = headers.filter { !$0.hasName("connection") }
             exchange.sendHead(status: 101, headers: kept, length: nil)
@@ -67,8 +72,10 @@ final class UpgradeExchange: UpstreamTunnelDelegate {
         case _ where exchange.hasStartedResponse:
             exchange.abort()
         case .timedOut:
+            entry.decide(.error, "upstream timed out")
             ErrorResponse.send(exchange, status: 504, route: route, close: true)
         default:
+            entry.decide(.error, "upstream unreachable")
             ErrorResponse.send(exchange, status: 502, route: route, close: true)
         }
     }

@@ -15,7 +15,11 @@ extension HTTPConnection {
             ResponseHead.serialize(
                 status: status, headers: headers, framing: .length(remaining: UInt64(body.count)),
                 keepAlive: keepAlive, minorVersion: exchange.head.minorVersion))
-        if bodyAllowed { enqueue(body) }
+        exchange.responseStatus = status
+        if bodyAllowed {
+            enqueue(body)
+            exchange.responseBodyBytes = UInt64(body.count)
+        }
         exchange.response = .complete
         completeIfDone(exchange, keepAlive: keepAlive)
     }
@@ -45,6 +49,7 @@ extension HTTPConnection {
                 keepAlive: keepAlive || status == 101, minorVersion: exchange.head.minorVersion,
                 writesLength: !bodyless))
         exchange.response = .streaming(framing)
+        exchange.responseStatus = status
         if !keepAlive && status != 101 { exchange.isFinished = true }
     }
 
@@ -58,14 +63,17 @@ extension HTTPConnection {
         case .length(let remaining):
             let take = min(UInt64(bytes.count), remaining)
             enqueue(UnsafeRawBufferPointer(rebasing: bytes[..<Int(take)]))
+            exchange.responseBodyBytes += take
             exchange.response = .streaming(.length(remaining: remaining - take))
         case .chunked:
             guard !bytes.isEmpty else { return true }
             enqueue(Array((String(bytes.count, radix: 16) + "\r\n").utf8))
             enqueue(bytes)
             enqueue([0x0D, 0x0A])
+            exchange.responseBodyBytes += UInt64(bytes.count)
         case .untilClose:
             enqueue(bytes)
+            exchange.responseBodyBytes += UInt64(bytes.count)
         }
         let accepting = output.count < Self.outputHighWater
         if !accepting { exchange.isProducerWaiting = true }
@@ -92,6 +100,7 @@ extension HTTPConnection {
     func abort(_ exchange: HTTPExchange) {
         guard exchange === self.exchange else { return }
         exchange.onClose = nil
+        exchange.end(isComplete: false)
         state = .closing
         if output.isEmpty { close() }
     }
@@ -106,6 +115,7 @@ extension HTTPConnection {
         default: bodyDone = false
         }
         exchange.onClose = nil
+        exchange.end(isComplete: true)
         guard keepAlive && bodyDone && state == .exchange else {
             state = .closing
             if output.isEmpty { close() }

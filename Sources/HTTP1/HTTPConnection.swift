@@ -115,6 +115,7 @@ final class HTTPConnection: EventHandler {
 
     /// Answers a request whose head is broken, and closes: nothing of it went upstream.
     func refuse(_ error: RequestError) {
+        server.handler?.requestRefused(error, clientAddress: clientAddress)
         state = .closing
         deadline = 0
         let body = Array("{\"error\":\"bad_request\"}".utf8)
@@ -268,6 +269,7 @@ final class HTTPConnection: EventHandler {
         Glibc.close(fd)
         let onClose = exchange?.onClose
         exchange?.onClose = nil
+        exchange?.end(isComplete: false)
         exchange?.connection = nil
         exchange = nil
         server.connectionClosed(self)

@@ -20,6 +20,9 @@ public final class HTTPExchange {
     public var onWritable: (() -> Void)?
     /// Called once if the connection closes before the exchange completes.
     public var onClose: (() -> Void)?
+    /// Called once when the exchange ends: its response complete, or its connection closed
+    /// before that.
+    public var onEnd: ((ExchangeOutcome) -> Void)?
     /// Called with bytes from the client once the exchange has become a tunnel; returns
     /// whether more may come now (false pauses reading until `resumeTunnelInput`).
     public var onTunnelData: ((UnsafeBufferPointer<UInt8>) -> Bool)?
@@ -32,12 +35,24 @@ public final class HTTPExchange {
     var isProducerWaiting = false
     var response = ResponseState.notStarted
     var isFinished = false
+    var responseStatus = 0
+    var responseBodyBytes: UInt64 = 0
 
     init(head: RequestHead, clientAddress: String, isSecure: Bool, connection: HTTPConnection) {
         self.head = head
         self.clientAddress = clientAddress
         self.isSecure = isSecure
         self.connection = connection
+    }
+
+    /// Calls `onEnd`, the first time only.
+    func end(isComplete: Bool) {
+        guard let onEnd else { return }
+        self.onEnd = nil
+        onEnd(
+            ExchangeOutcome(
+                status: responseStatus, bytesIn: bodyReceived, bytesOut: responseBodyBytes,
+                isComplete: isComplete))
     }
 
     /// Whether the client is still connected.

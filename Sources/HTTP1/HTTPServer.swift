@@ -5,6 +5,15 @@ import Glibc
 public protocol HTTPRequestHandler: AnyObject {
     /// A request has arrived; answer it through `exchange`.
     func handleRequest(_ exchange: HTTPExchange)
+
+    /// A request was refused before it became an exchange (its head broken, too large or
+    /// too slow); the server has answered `error.status` and closes the connection.
+    func requestRefused(_ error: RequestError, clientAddress: String)
+}
+
+extension HTTPRequestHandler {
+    /// Nothing to do by default.
+    public func requestRefused(_ error: RequestError, clientAddress: String) {}
 }
 
 /// Per-connection limits, in bytes and milliseconds.
