@@ -13,6 +13,8 @@ let usage = """
                        [--signature-only] [TOKEN|-]
       tokengate mint --key PEM --claims JSON|@FILE [--kid KID] [--alg ALG] [--ttl DURATION]
       tokengate jwks --key PEM [--kid KID]
+      tokengate demo                      a local issuer, tokengate and an echo upstream, with
+                                          curl commands to try; serves until Ctrl-C
       tokengate --version | --help
 
     exit status: 0 valid, 1 the answer is no, 2 a usage error or an unreadable file
@@ -32,6 +34,7 @@ func runCommand(_ words: [String]) -> Int32 {
         case "verify": try VerifyCommand.run(rest)
         case "mint": try MintCommand.run(rest)
         case "jwks": try JWKSCommand.run(rest)
+        case "demo": try DemoCommand.run(rest)
         case "--version", "version": Terminal.printLine("tokengate \(tokengateVersion)")
         case "--help", "-h", "help": Terminal.printLine(usage)
         default: throw CommandOutcome.usage("unknown command \(command)")
@@ -57,7 +60,7 @@ func runCommand(_ words: [String]) -> Int32 {
 
 var words = Array(CommandLine.arguments.dropFirst())
 if words.isEmpty || words[0].hasPrefix("--config") { words.insert("run", at: 0) }
-if words[0] == "run" {
+if words[0] == "run" || words[0] == "demo" {
     // Before any thread exists, so that every thread inherits the mask (NOTES.md).
     RunCommand.blockSignals()
     curl_global_init(Int(CURL_GLOBAL_DEFAULT))
