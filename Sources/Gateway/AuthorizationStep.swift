@@ -90,7 +90,7 @@ extension ProxyHandler {
         body.set("error_description", .string(description))
         ErrorResponse.send(
             exchange, status: denial.status, route: route, headers: headers,
-            body: Array(JSONValue.object(body).serialized.utf8), close: true)
+            body: Array(JSONValue.object(body).serialized.utf8))
     }
 }
 

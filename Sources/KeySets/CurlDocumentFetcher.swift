@@ -113,8 +113,14 @@ private final class DocumentCollector: UpstreamTransferDelegate {
 
     func transferFinished(_ failure: UpstreamFailure?) {
         guard !isTooLarge else { return }
-        if let failure {
-            return completion(.failure(KeyFetchError("fetch failed: \(failure)")))
+        switch failure {
+        case nil: break
+        case .unreachable(let why):
+            return completion(.failure(KeyFetchError("fetch failed: \(why)")))
+        case .timedOut:
+            return completion(.failure(KeyFetchError("fetch failed: no answer within 10 s")))
+        case .aborted:
+            return completion(.failure(KeyFetchError("fetch failed: aborted")))
         }
         guard status == 200 else {
             return completion(.failure(KeyFetchError("the source answered \(status)")))

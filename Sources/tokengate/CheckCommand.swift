@@ -13,7 +13,12 @@ enum CheckCommand {
             throw CommandOutcome.refused(errors.description)
         }
         Terminal.printLine(
-            "\(path): ok, \(configuration.routes.count) routes, "
-                + "\(configuration.issuers.count) issuers")
+            "\(path): ok, \(counted(configuration.routes.count, "route")), "
+                + counted(configuration.issuers.count, "issuer"))
     }
+}
+
+/// `1 route`, `3 routes`.
+private func counted(_ number: Int, _ noun: String) -> String {
+    "\(number) \(noun)" + (number == 1 ? "" : "s")
 }
