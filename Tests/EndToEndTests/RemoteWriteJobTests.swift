@@ -11,7 +11,7 @@ extension ExclusiveTests {
     /// a sender's first write (its write-ahead log is read for some five seconds first):
     /// one scenario of some ten seconds rather than one per sender.
     @Suite(.serialized) struct RemoteWriteJobTests {
-        /// The header Prometheus' `remote_write` and Mimir give the tenant by.
+        /// The header Mimir takes the tenant from.
         static let tenantHeader = "X-Scope-OrgID"
 
         /// The external labels of the senders whose series must arrive.
@@ -21,7 +21,7 @@ extension ExclusiveTests {
         /// receiver shows whose series arrived.
         ///
         /// - `service-account`: cluster A's token for monitoring/prometheus, admitted; it
-        ///   also writes through `echo-push`, sending `X-Scope-OrgID: other` itself;
+        ///   also writes through `echo-push`, whose upstream records what arrives;
         /// - `oauth2`: a token from the client credentials grant, admitted by `edge-push`;
         /// - `wrong-subject`: cluster A's token for monitoring/grafana-agent: 403, which
         ///   Prometheus drops and does not retry;
@@ -29,6 +29,9 @@ extension ExclusiveTests {
         ///   (F25);
         /// - `keyless`: a token of cluster B, whose keys were never loaded: 503, which
         ///   Prometheus retries (F25's other half).
+        ///
+        /// Then curl posts to `echo-push` with the service-account sender's token and an
+        /// `X-Scope-OrgID` of its own (F27), which Debian's Prometheus cannot send.
         @Test func ingestsTheSeriesOfAdmittedSendersAndNoneOfTheRefused() throws {
             let job = try RemoteWriteJob()
             defer { job.stop() }
@@ -48,10 +51,10 @@ extension ExclusiveTests {
             }
             print("remote write: senders settled after \(ContinuousClock.now - started)")
 
-            #expect(settled, "not every sender was answered within 30 s")
+            #expect(settled, "not every sender was answered within 30 s: \(senders.problems)")
             #expect(
                 try job.receiver.labelValues("sender").sorted() == Self.admitted.sorted(),
-                "\(senders.logs)")
+                "\(senders.problems)")
             try Self.checkAdmitted(senders.serviceAccount, remotes: ["mimir", "tenant-echo"])
             try Self.checkAdmitted(senders.oauth2, remotes: ["mimir"])
             try Self.checkDropped(
@@ -62,8 +65,9 @@ extension ExclusiveTests {
                 description: "token expired")
             try Self.checkRetried(
                 senders.keyless, remote: "keyless", answer: "503 Service Unavailable")
-            try Self.checkTenantReachedTheUpstream(job)
             try Self.checkClientCredentialsGrant(job)
+            try Self.checkPushesReachedTheUpstreamWithTheTokensTenant(
+                job, tokenPath: senders.serviceAccountTokenPath)
         }
 
         /// The five senders of the scenario, started at once.
@@ -73,20 +77,21 @@ extension ExclusiveTests {
             let wrongSubject: PrometheusServer
             let expired: PrometheusServer
             let keyless: PrometheusServer
+            /// The token file of `serviceAccount`.
+            let serviceAccountTokenPath: String
 
             init(starting job: RemoteWriteJob) throws {
                 let push = job.url("/api/v1/push")
+                serviceAccountTokenPath = try job.serviceAccountTokenFile()
                 serviceAccount = try job.startSender(
                     label: "service-account",
                     remoteWrites: [
                         .init(
                             name: "mimir", url: push,
-                            credential: .credentialsFile(try job.serviceAccountTokenFile()),
-                            headers: [(tenantHeader, "other")]),
+                            credential: .credentialsFile(serviceAccountTokenPath)),
                         .init(
                             name: "tenant-echo", url: job.url("/echo/api/v1/push"),
-                            credential: .credentialsFile(try job.serviceAccountTokenFile()),
-                            headers: [(tenantHeader, "other")]),
+                            credential: .credentialsFile(serviceAccountTokenPath)),
                     ])
                 oauth2 = try job.startSender(
                     label: "oauth2",
@@ -126,22 +131,19 @@ extension ExclusiveTests {
             }
 
             /// Every sender's warnings and errors, for failure messages.
-            var logs: String {
-                [serviceAccount, oauth2, wrongSubject, expired, keyless].map { sender in
-                    let lines = sender.log.split(separator: "\n").filter {
-                        $0.contains("level=error") || $0.contains("level=warn")
-                    }
-                    return "--- \(sender.name):\n" + lines.joined(separator: "\n")
+            var problems: String {
+                [serviceAccount, oauth2, wrongSubject, expired, keyless].map {
+                    "--- \($0.name):\n\($0.problems)"
                 }.joined(separator: "\n")
             }
         }
 
-        /// Whose writes to `remotes` all succeeded: none failed, none was retried.
+        /// Whose writes to `remotes` all succeeded: some sent, none failed, none retried.
         static func checkAdmitted(_ sender: PrometheusServer, remotes: [String]) throws {
             for remote in remotes {
-                #expect(try sender.failedSamples(of: remote) == 0, "\(sender.log)")
-                #expect(try sender.retriedSamples(of: remote) == 0, "\(sender.log)")
-                #expect(try sender.sentSamples(of: remote) > 0, "\(sender.log)")
+                #expect(try sender.sentSamples(of: remote) > 0, "\(sender.problems)")
+                #expect(try sender.failedSamples(of: remote) == 0, "\(sender.problems)")
+                #expect(try sender.retriedSamples(of: remote) == 0, "\(sender.problems)")
             }
         }
 
@@ -151,14 +153,14 @@ extension ExclusiveTests {
             _ sender: PrometheusServer, remote: String, answer: String, description: String
         ) throws {
             let errors = sender.logLines(ofRemote: remote).filter { $0.contains("level=error") }
-            #expect(!errors.isEmpty, "\(sender.log)")
+            #expect(!errors.isEmpty, "\(sender.name): \(sender.problems)")
             for line in errors {
                 #expect(line.contains("msg=\"non-recoverable error\""), "\(line)")
                 #expect(line.contains("server returned HTTP status \(answer)"), "\(line)")
                 #expect(line.contains(description), "\(line)")
             }
-            #expect(try sender.failedSamples(of: remote) > 0, "\(sender.log)")
-            #expect(try sender.retriedSamples(of: remote) == 0, "\(sender.log)")
+            #expect(try sender.failedSamples(of: remote) > 0, "\(sender.name)")
+            #expect(try sender.retriedSamples(of: remote) == 0, "\(sender.name)")
         }
 
         /// Whose writes to `remote` got `answer` and are retried, none dropped.
@@ -168,44 +170,65 @@ extension ExclusiveTests {
             let warnings = sender.logLines(ofRemote: remote).filter {
                 $0.contains("msg=\"Failed to send batch, retrying\"")
             }
-            #expect(!warnings.isEmpty, "\(sender.log)")
+            #expect(!warnings.isEmpty, "\(sender.name): \(sender.problems)")
             for line in warnings {
                 #expect(line.contains("server returned HTTP status \(answer)"), "\(line)")
             }
-            #expect(try sender.retriedSamples(of: remote) > 0, "\(sender.log)")
-            #expect(try sender.failedSamples(of: remote) == 0, "\(sender.log)")
-        }
-
-        /// F27: every push through `echo-push` reached the upstream as Prometheus wrote it
-        /// (snappy-compressed protobuf, its length intact, on the mapped path) with exactly
-        /// one `X-Scope-OrgID`, the token's namespace, though the sender sent `other`; and
-        /// without the token.
-        static func checkTenantReachedTheUpstream(_ job: RemoteWriteJob) throws {
-            let records = try job.proxy.upstream().records()
-            #expect(!records.isEmpty)
-            for record in records {
-                #expect(record.method == "POST")
-                #expect(record.target == "/api/v1/write")
-                #expect(record.values(of: tenantHeader) == ["monitoring"], "\(record.headers)")
-                #expect(record.values(of: "content-encoding") == ["snappy"])
-                #expect(record.values(of: "content-type") == ["application/x-protobuf"])
-                #expect(record.values(of: "x-prometheus-remote-write-version") == ["0.1.0"])
-                #expect(record.values(of: "authorization").isEmpty)
-                #expect(record.values(of: "content-length") == ["\(record.bodyLength)"])
-                #expect(record.bodyLength > 0)
-            }
+            #expect(try sender.retriedSamples(of: remote) > 0, "\(sender.name)")
+            #expect(try sender.failedSamples(of: remote) == 0, "\(sender.name)")
         }
 
         /// The OAuth2 sender asked the token endpoint for its token as RFC 6749 §4.4 says:
         /// client authenticated with HTTP Basic, `grant_type=client_credentials`, its scope.
         static func checkClientCredentialsGrant(_ job: RemoteWriteJob) throws {
             let records = try job.tokenEndpoint.records()
-            #expect(!records.isEmpty)
             let granted = TokenRequestRecord(
                 method: "POST", path: "/token", clientID: RemoteWriteJob.edgeClientID,
                 clientAuthentication: "basic", grantType: "client_credentials",
                 scope: "remote-write", status: 200)
+            #expect(!records.isEmpty)
             #expect(records.allSatisfy { $0 == granted }, "\(records)")
+        }
+
+        /// F27: curl posts through `echo-push` with the service-account token in
+        /// `tokenPath` and `X-Scope-OrgID: other`; then every push the upstream received,
+        /// Prometheus' and curl's, came on the mapped path with exactly one `X-Scope-OrgID`,
+        /// the token's namespace, and without the token; Prometheus' as it wrote them,
+        /// snappy-compressed protobuf with their length intact.
+        static func checkPushesReachedTheUpstreamWithTheTokensTenant(
+            _ job: RemoteWriteJob, tokenPath: String
+        ) throws {
+            let token = try String(contentsOfFile: tokenPath, encoding: .utf8)
+            let curl = try ShellCommand.run(
+                "\(try ShellCommand.curl()) -sS -o /dev/null -w '%{http_code}' "
+                    + "-H 'Authorization: Bearer \(token)' -H '\(tenantHeader): other' "
+                    + "-H 'Content-Type: application/x-protobuf' -H 'Content-Encoding: snappy' "
+                    + "--data-binary 'not really snappy' \(job.url("/echo/api/v1/push"))",
+                timeout: .seconds(10))
+            #expect(curl.standardOutput == "200", "\(curl)")
+
+            let records = try job.proxy.upstream().records()
+            let fromCurl = records.filter { $0.value(of: "user-agent")?.hasPrefix("curl/") == true }
+            let fromPrometheus = records.filter {
+                $0.value(of: "user-agent")?.hasPrefix("Prometheus/") == true
+            }
+            #expect(fromCurl.count == 1)
+            #expect(!fromPrometheus.isEmpty)
+            #expect(fromCurl.count + fromPrometheus.count == records.count)
+            #expect(Set(records.map { "\($0.method) \($0.target)" }) == ["POST /api/v1/write"])
+            #expect(Set(records.map { $0.values(of: tenantHeader) }) == [["monitoring"]])
+            #expect(records.allSatisfy { $0.values(of: "authorization").isEmpty })
+            #expect(Set(fromPrometheus.map { $0.values(of: "content-encoding") }) == [["snappy"]])
+            #expect(
+                Set(fromPrometheus.map { $0.values(of: "content-type") })
+                    == [["application/x-protobuf"]])
+            #expect(
+                Set(fromPrometheus.map { $0.values(of: "x-prometheus-remote-write-version") })
+                    == [["0.1.0"]])
+            #expect(
+                fromPrometheus.allSatisfy {
+                    $0.bodyLength > 0 && $0.values(of: "content-length") == ["\($0.bodyLength)"]
+                })
         }
 
         /// Polls `condition` until it holds or `timeout` passes; a condition that throws
@@ -235,5 +258,12 @@ extension PrometheusServer {
     /// Samples the queue `remote` sent, whatever the answer.
     func sentSamples(of remote: String) throws -> Double {
         try remoteWriteCounter("prometheus_remote_storage_samples_total", remote: remote)
+    }
+
+    /// Its log lines of level warn or error, for failure messages.
+    var problems: String {
+        log.split(separator: "\n").filter {
+            $0.contains("level=warn") || $0.contains("level=error")
+        }.joined(separator: "\n")
     }
 }

@@ -2,7 +2,8 @@
 /// senders that scrape themselves every second and write to one or more remote endpoints.
 ///
 /// Every value is written as a double-quoted YAML scalar (JSON's quoting, which YAML
-/// reads alike), so paths and tokens need no care.
+/// reads alike), so paths and tokens need no care. A `remote_write` entry has no
+/// `headers:`: Debian's Prometheus 2.42 accepts them and never sends them.
 enum PrometheusConfiguration {
     /// A receiver's: no scrapes, no rules; its series come from remote writes alone.
     static let receiver = "global: {}\n"
@@ -24,8 +25,6 @@ enum PrometheusConfiguration {
         var url: String
         /// How it authenticates.
         var credential: Credential
-        /// Further request headers it sends (`headers:`).
-        var headers: [(String, String)] = []
 
         /// The entry as YAML list item, indented for `remote_write:`.
         var yaml: String {
@@ -40,9 +39,6 @@ enum PrometheusConfiguration {
                     "      token_url: \(quoted(tokenURL))",
                     "      scopes: [\(quoted(scope))]",
                 ]
-            }
-            if !headers.isEmpty {
-                lines += ["    headers:"] + headers.map { "      \(quoted($0.0)): \(quoted($0.1))" }
             }
             // Small batches sent at least every second, and quick retries, so that series
             // arrive within seconds of the first scrape.
