@@ -17,6 +17,9 @@ import Foundation
 ///   `/keyless/api/v1/push` takes cluster-b's tokens; `echo-push` at `/echo/api/v1/push`
 ///   is mimir-push's twin before an echo upstream, which records the headers a push
 ///   carries past tokengate (Prometheus' receiver ignores `X-Scope-OrgID`).
+///
+/// Tokens are signed with the harness' P-256 test keys (ES256; a cluster may sign its
+/// service-account tokens so, though RS256 is the usual).
 final class RemoteWriteJob {
     /// The `iss` of cluster A's service-account tokens.
     static let clusterIssuer = "https://oidc.cluster-a.example.test"
@@ -28,8 +31,9 @@ final class RemoteWriteJob {
     static let audience = "mimir"
     /// The one service account `mimir-push` admits, as its `sub`.
     static let admittedSubject = "system:serviceaccount:monitoring:prometheus"
-    /// The OAuth2 client `edge-push` admits, and its secret.
+    /// The OAuth2 client `edge-push` admits.
     static let edgeClientID = "prometheus-edge"
+    /// The secret that client authenticates to the token endpoint with.
     static let edgeClientSecret = "edge-client-secret-4417"
     /// The tenant `edge-push` sets.
     static let edgeTenant = "edge"
