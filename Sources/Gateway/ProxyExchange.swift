@@ -113,22 +113,25 @@ final class ProxyExchange: UpstreamTransferDelegate {
 /// The hop-by-hop fields of a message (RFC 9110 §7.6.1): fixed names plus those its
 /// `Connection` field lists.
 struct HopByHop {
-    private static let fixed: Set<String> = [
+    private static let fixed = [
         "connection", "keep-alive", "proxy-connection", "proxy-authenticate",
         "proxy-authorization", "te", "trailer", "transfer-encoding", "upgrade",
     ]
-    private let named: Set<String>
+    private let named: [String]
 
     init(_ headers: [HeaderField]) {
-        named = Set(
-            headers.filter { $0.hasName("connection") }.flatMap {
-                $0.value.split(separator: ",").map { $0.trimmingCharacters(in: " \t").lowercased() }
-            })
+        var named: [String] = []
+        for field in headers where field.hasName("connection") {
+            for token in field.value.split(separator: ",") {
+                named.append(token.trimmingCharacters(in: " \t"))
+            }
+        }
+        self.named = named
     }
 
     func contains(_ field: HeaderField) -> Bool {
-        let name = field.name.lowercased()
-        return Self.fixed.contains(name) || named.contains(name) || name.hasPrefix("proxy-")
+        Self.fixed.contains(where: field.hasName) || named.contains(where: field.hasName)
+            || field.hasNamePrefix("proxy-")
     }
 }
 

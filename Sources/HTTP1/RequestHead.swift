@@ -46,8 +46,17 @@ public struct HeaderField: Sendable, Equatable {
 
     /// Whether the field's name is `other`, ignoring ASCII case.
     public func hasName(_ other: String) -> Bool {
-        name.utf8.count == other.utf8.count
-            && zip(name.utf8, other.utf8).allSatisfy { asciiLowercase($0) == asciiLowercase($1) }
+        name.utf8.count == other.utf8.count && hasNamePrefix(other)
+    }
+
+    /// Whether the name starts with `prefix`, ignoring ASCII case.
+    public func hasNamePrefix(_ prefix: String) -> Bool {
+        var names = name.utf8.makeIterator()
+        for expected in prefix.utf8 {
+            guard let byte = names.next(), asciiLowercase(byte) == asciiLowercase(expected)
+            else { return false }
+        }
+        return true
     }
 }
 

@@ -5,26 +5,40 @@ enum ResponseHead {
         status: Int, headers: [HeaderField], framing: ResponseFraming, keepAlive: Bool,
         minorVersion: Int, writesLength: Bool = true
     ) -> [UInt8] {
-        var text = "HTTP/1.1 \(status) \(reasonPhrase(status))\r\n"
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(
+            128 + headers.reduce(0) { $0 + $1.name.utf8.count + $1.value.utf8.count + 4 })
+        func append(_ text: String) { bytes.append(contentsOf: text.utf8) }
+        append("HTTP/1.1 ")
+        append(String(status))
+        append(" ")
+        append(reasonPhrase(status))
+        append("\r\n")
         for field in headers {
-            text += field.name + ": " + field.value + "\r\n"
+            append(field.name)
+            append(": ")
+            append(field.value)
+            append("\r\n")
         }
         if writesLength {
             switch framing {
-            case .length(let length): text += "Content-Length: \(length)\r\n"
-            case .chunked: text += "Transfer-Encoding: chunked\r\n"
+            case .length(let length):
+                append("Content-Length: ")
+                append(String(length))
+                append("\r\n")
+            case .chunked: append("Transfer-Encoding: chunked\r\n")
             case .none, .untilClose: break
             }
         }
         if status == 101 {
-            text += "Connection: upgrade\r\n"
+            append("Connection: upgrade\r\n")
         } else if !keepAlive {
-            text += "Connection: close\r\n"
+            append("Connection: close\r\n")
         } else if minorVersion == 0 {
-            text += "Connection: keep-alive\r\n"
+            append("Connection: keep-alive\r\n")
         }
-        text += "\r\n"
-        return Array(text.utf8)
+        append("\r\n")
+        return bytes
     }
 
     /// The usual reason phrase; clients ignore it (RFC 9112 §4).

@@ -204,12 +204,11 @@ public final class UpstreamTransfer {
 
     fileprivate func header(_ line: UnsafeRawBufferPointer) -> Int {
         guard !isDone else { return 0 }
-        let text = String(decoding: line, as: UTF8.self)
-        if text.hasPrefix("HTTP/") {
-            let parts = text.split(separator: " ", maxSplits: 2)
-            status = parts.count >= 2 ? Int(parts[1]) ?? 0 : 0
+        let bytes = line.bindMemory(to: UInt8.self)
+        if bytes.starts(with: Self.statusLinePrefix) {
+            status = Self.statusCode(bytes)
             headers = []
-        } else if text == "\r\n" || text == "\n" {
+        } else if Self.trimmed(bytes, from: 0).isEmpty {
             if status >= 200 && !hasReportedHead {
                 hasReportedHead = true
                 if let firstByteTimer { client.loop.cancel(firstByteTimer) }
@@ -217,12 +216,43 @@ public final class UpstreamTransfer {
                 armIdleTimer(at: lastActivity + idleTimeout)
                 delegate?.transferReceivedHead(status: status, headers: headers)
             }
-        } else if let colon = text.firstIndex(of: ":") {
-            let name = String(text[..<colon])
-            let value = text[text.index(after: colon)...].trimmingCharacters(in: " \t\r\n")
+        } else if let colon = bytes.firstIndex(of: UInt8(ascii: ":")) {
+            let name = String(
+                decoding: UnsafeBufferPointer(rebasing: bytes[..<colon]), as: UTF8.self)
+            let value = String(decoding: Self.trimmed(bytes, from: colon + 1), as: UTF8.self)
             headers.append(HeaderField(name: name, value: value))
         }
         return line.count
+    }
+
+    private static let statusLinePrefix = Array("HTTP/".utf8)
+
+    /// The status code of a status line (`HTTP/1.1 200 OK`): the three digits after the
+    /// first space, or 0.
+    private static func statusCode(_ line: UnsafeBufferPointer<UInt8>) -> Int {
+        guard let space = line.firstIndex(of: UInt8(ascii: " ")), space + 3 < line.count
+        else { return 0 }
+        var code = 0
+        for index in space + 1...space + 3 {
+            let digit = line[index]
+            guard digit >= UInt8(ascii: "0") && digit <= UInt8(ascii: "9") else { return 0 }
+            code = code * 10 + Int(digit - UInt8(ascii: "0"))
+        }
+        return code
+    }
+
+    /// The bytes of `line` from `start`, without spaces, tabs, CR and LF at either end.
+    private static func trimmed(_ line: UnsafeBufferPointer<UInt8>, from start: Int)
+        -> UnsafeBufferPointer<UInt8>
+    {
+        func isBlank(_ byte: UInt8) -> Bool {
+            byte == 0x20 || byte == 0x09 || byte == 0x0D || byte == 0x0A
+        }
+        var lower = start
+        var upper = line.count
+        while lower < upper && isBlank(line[lower]) { lower += 1 }
+        while upper > lower && isBlank(line[upper - 1]) { upper -= 1 }
+        return UnsafeBufferPointer(rebasing: line[lower..<upper])
     }
 
     fileprivate func write(_ bytes: UnsafeRawBufferPointer) -> Int {
@@ -256,16 +286,6 @@ public final class UpstreamTransfer {
         case .end: return 0
         case .failed: return Int(CURL_READFUNC_ABORT)
         }
-    }
-}
-
-extension StringProtocol {
-    fileprivate func trimmingCharacters(in set: String) -> String {
-        let characters = Set(set)
-        guard let start = firstIndex(where: { !characters.contains($0) }),
-            let end = lastIndex(where: { !characters.contains($0) })
-        else { return "" }
-        return String(self[start...end])
     }
 }
 
