@@ -22,10 +22,11 @@ final class AccessLogWriter {
         loop.addIterationObserver { [weak self] in self?.flush() }
     }
 
-    /// Queues the line of `entry`, which has just ended with `outcome`.
-    func write(_ entry: AccessLogEntry, _ outcome: ExchangeOutcome) {
+    /// Queues the line of `entry`, which ended with `outcome` at `endedAt` (monotonic
+    /// nanoseconds).
+    func write(_ entry: AccessLogEntry, _ outcome: ExchangeOutcome, endedAt: UInt64) {
         let line = AccessLogLine.text(
-            entry, outcome, time: clock.now(), format: format, endedAt: AccessLogEntry.now())
+            entry, outcome, time: clock.now(), format: format, endedAt: endedAt)
         buffer.append(contentsOf: line.utf8)
         if buffer.count >= Self.flushThreshold { flush() }
     }

@@ -22,6 +22,9 @@ public final class GatewayRuntime: @unchecked Sendable {
     private var registry: KeySetRegistry?
     private var fetcher: CurlDocumentFetcher?
     private let accessLogDescriptor: Int32?
+    private var isDraining = false
+    private var adminServer: HTTPServer?
+    private var adminHandler: AdminHandler?
 
     /// A runtime for `configuration`; nothing runs until `start`.
     public init(configuration: ProxyConfiguration) throws(StartError) {
@@ -93,10 +96,81 @@ public final class GatewayRuntime: @unchecked Sendable {
         }
         for _ in 0..<loopCount { ready.wait() }
         if let error = failure.value { throw error }
+        if let admin = configuration.admin { try startAdmin(admin) }
+    }
+
+    /// Starts the admin listener on a loop and thread of its own.
+    private func startAdmin(_ address: ListenAddress) throws {
+        let ready = DispatchSemaphore(value: 0)
+        let failure = FailureBox()
+        let thread = Thread { [self] in
+            do {
+                let loop = try EventLoop()
+                let server = HTTPServer(loop: loop, limits: HTTPServerLimits())
+                let handler = AdminHandler(runtime: self)
+                server.handler = handler
+                try server.listen(address: address.host, port: address.port)
+                lock.withLock {
+                    adminServer = server
+                    adminHandler = handler
+                }
+                ready.signal()
+                loop.run()
+            } catch {
+                failure.set(error)
+                ready.signal()
+            }
+        }
+        thread.stackSize = 1 << 20
+        thread.start()
+        ready.wait()
+        if let error = failure.value { throw error }
+    }
+
+    /// Whether the proxy should get traffic (`/readyz`): once every issuer's first key fetch
+    /// has finished, with keys or without, and not while draining; the text names the
+    /// issuers without usable keys.
+    public func readiness() -> (isReady: Bool, text: String) {
+        let now = Date().timeIntervalSince1970
+        let states = registry?.states(at: now) ?? []
+        let waiting = states.filter { !$0.hasFinishedFirstFetch }.map(\.issuerName)
+        let keyless = states.filter { $0.usableSnapshot(at: now) == nil }.map(\.issuerName)
+        var lines: [String] = []
+        let draining = lock.withLock { isDraining }
+        if draining { lines.append("draining") }
+        if !waiting.isEmpty {
+            lines.append("first key fetch not finished: " + waiting.joined(separator: ", "))
+        }
+        if !keyless.isEmpty {
+            lines.append("issuers without keys: " + keyless.joined(separator: ", "))
+        }
+        let isReady = !draining && waiting.isEmpty
+        return (isReady, ([isReady ? "ready" : "not ready"] + lines).joined(separator: "\n") + "\n")
+    }
+
+    /// `/metrics`: every loop's counters, read on its own thread, and the issuers' states.
+    public func metricsText() -> String {
+        let contexts = lock.withLock { loops }
+        let box = SnapshotBox()
+        let done = DispatchSemaphore(value: 0)
+        for context in contexts {
+            context.loop.execute {
+                box.add(
+                    context.handler.metrics.snapshot(
+                        cacheHits: context.gate?.cache.hits ?? 0,
+                        cacheMisses: context.gate?.cache.misses ?? 0,
+                        openConnections: context.server.connectionCount))
+                done.signal()
+            }
+        }
+        for _ in contexts { _ = done.wait(timeout: .now() + .seconds(2)) }
+        let now = Date().timeIntervalSince1970
+        return MetricsText.render(box.total, issuers: registry?.states(at: now) ?? [], now: now)
     }
 
     /// Stops accepting on every loop and closes idle connections; busy ones finish.
     public func beginDrain() {
+        lock.withLock { isDraining = true }
         for context in lock.withLock({ loops }) {
             context.loop.execute {
                 context.server.stopAccepting()
@@ -161,7 +235,8 @@ final class LoopContext: @unchecked Sendable {
             AccessLogWriter(format: $0.format, descriptor: $0.descriptor, loop: loop)
         }
         handler = ProxyHandler(
-            routes: configuration.routes, upstream: upstream, gate: gate, accessLog: writer)
+            routes: configuration.routes, upstream: upstream, gate: gate, accessLog: writer,
+            metrics: RequestMetrics())
         server.handler = handler
     }
 }
@@ -182,4 +257,18 @@ final class FailureBox: @unchecked Sendable {
     func add(_ value: Int) {
         lock.withLock { total += value }
     }
+}
+
+/// The loops' metrics as they arrive from their threads.
+final class SnapshotBox: @unchecked Sendable {
+    private let lock = NSLock()
+    private var sum = MetricsSnapshot()
+
+    /// Adds one loop's counters.
+    func add(_ snapshot: MetricsSnapshot) {
+        lock.withLock { sum.merge(snapshot) }
+    }
+
+    /// What has arrived so far.
+    var total: MetricsSnapshot { lock.withLock { sum } }
 }

@@ -10,18 +10,20 @@ public final class ProxyHandler: HTTPRequestHandler {
     let upstream: UpstreamClient
     let gate: AuthGate?
     let accessLog: AccessLogWriter?
+    let metrics: RequestMetrics
     private var requestIDs = RequestIDGenerator()
 
-    /// A pipeline over `routes` that forwards through `upstream`, checking tokens at `gate`
-    /// and writing a line per request to `accessLog`.
+    /// A pipeline over `routes` that forwards through `upstream`, checking tokens at `gate`,
+    /// counting each request in `metrics` and writing its line to `accessLog`.
     init(
         routes: RouteTable<ProxyRoute>, upstream: UpstreamClient, gate: AuthGate?,
-        accessLog: AccessLogWriter?
+        accessLog: AccessLogWriter?, metrics: RequestMetrics
     ) {
         self.routes = routes
         self.upstream = upstream
         self.gate = gate
         self.accessLog = accessLog
+        self.metrics = metrics
     }
 
     /// Routes one request and forwards it, or answers it with the error it has earned.
@@ -30,7 +32,11 @@ public final class ProxyHandler: HTTPRequestHandler {
         let entry = AccessLogEntry(
             client: exchange.clientAddress, method: head.method, path: head.path)
         entry.requestID = head.values(of: "x-request-id").first ?? newRequestID()
-        if let accessLog { exchange.onEnd = { outcome in accessLog.write(entry, outcome) } }
+        exchange.onEnd = { [metrics, accessLog] outcome in
+            let endedAt = AccessLogEntry.now()
+            metrics.record(entry, outcome, endedAt: endedAt)
+            accessLog?.write(entry, outcome, endedAt: endedAt)
+        }
         let path: String
         do {
             path = try PathNormalizer.normalize(head.path)
@@ -65,11 +71,13 @@ public final class ProxyHandler: HTTPRequestHandler {
 
     /// Logs a request that the HTTP layer refused before it became an exchange.
     public func requestRefused(_ error: RequestError, clientAddress: String) {
-        guard let accessLog else { return }
         let entry = AccessLogEntry(client: clientAddress, method: "", path: "")
         entry.decide(.error, error.reason)
-        accessLog.write(
-            entry, ExchangeOutcome(status: error.status, bytesIn: 0, bytesOut: 0, isComplete: true))
+        let outcome = ExchangeOutcome(
+            status: error.status, bytesIn: 0, bytesOut: 0, isComplete: true)
+        let endedAt = AccessLogEntry.now()
+        metrics.record(entry, outcome, endedAt: endedAt)
+        accessLog?.write(entry, outcome, endedAt: endedAt)
     }
 
     /// Sends an allowed request on: through a tunnel when it asks to upgrade, else through
