@@ -9,7 +9,7 @@ import HTTP1
 /// it keeps each batch of whole lines together.
 final class AccessLogWriter {
     private let format: LogFormat
-    private let descriptor: Int32
+    private var descriptor: Int32
     private var buffer: [UInt8] = []
     private var clock = LogTimestamp()
     /// A batch larger than this is written at once instead of at the end of the turn.
@@ -29,6 +29,13 @@ final class AccessLogWriter {
             entry, outcome, time: clock.now(), format: format, endedAt: endedAt)
         buffer.append(contentsOf: line.utf8)
         if buffer.count >= Self.flushThreshold { flush() }
+    }
+
+    /// Writes what is queued to the old descriptor, then takes `newDescriptor` for what
+    /// follows (SIGUSR1 after a log rotation).
+    func replaceDescriptor(with newDescriptor: Int32) {
+        flush()
+        descriptor = newDescriptor
     }
 
     /// Writes what is queued; a log that refuses bytes loses them rather than stall the loop

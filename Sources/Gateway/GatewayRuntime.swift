@@ -15,13 +15,16 @@ public final class GatewayRuntime: @unchecked Sendable {
         public let description: String
     }
 
-    private let configuration: ProxyConfiguration
-    private let compiled: GatewayConfiguration
-    private var loops: [LoopContext] = []
-    private let lock = NSLock()
-    private var registry: KeySetRegistry?
-    private var fetcher: CurlDocumentFetcher?
-    private let accessLogDescriptor: Int32?
+    // What follows is changed only by `start` and `reload`, on the thread that calls them;
+    // the loops get their parts through their own queues.
+    var configuration: ProxyConfiguration
+    var compiled: GatewayConfiguration
+    var loops: [LoopContext] = []
+    let lock = NSLock()
+    var registry: KeySetRegistry?
+    var fetcher: CurlDocumentFetcher?
+    var accessLogDescriptor: Int32?
+    var loopCount = 1
     private var isDraining = false
     private var adminServer: HTTPServer?
     private var adminHandler: AdminHandler?
@@ -40,19 +43,45 @@ public final class GatewayRuntime: @unchecked Sendable {
         case .off: accessLogDescriptor = nil
         case .standardError: accessLogDescriptor = STDERR_FILENO
         case .standardOutput: accessLogDescriptor = STDOUT_FILENO
-        case .file(let path):
-            let descriptor = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0o640)
-            guard descriptor >= 0 else {
-                let why = String(cString: strerror(errno))
-                throw StartError(description: "cannot open access log \(path): \(why)")
-            }
-            accessLogDescriptor = descriptor
+        case .file(let path): accessLogDescriptor = try Self.openAccessLog(path)
         }
+    }
+
+    /// Opens the access log file for appending, creating it when missing.
+    static func openAccessLog(_ path: String) throws(StartError) -> Int32 {
+        let descriptor = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0o640)
+        guard descriptor >= 0 else {
+            let why = String(cString: strerror(errno))
+            throw StartError(description: "cannot open access log \(path): \(why)")
+        }
+        return descriptor
+    }
+
+    /// Opens the access log file again (SIGUSR1, after logrotate moved it away).
+    ///
+    /// Every loop writes what it holds to the old file, then appends to the new one.
+    /// Nothing to do for a log on stderr or stdout.
+    public func reopenAccessLog() throws(StartError) {
+        guard case .file(let path) = configuration.accessLog, let old = accessLogDescriptor
+        else { return }
+        let descriptor = try Self.openAccessLog(path)
+        let contexts = lock.withLock { loops }
+        let done = DispatchSemaphore(value: 0)
+        for context in contexts {
+            context.loop.execute {
+                context.handler.accessLog?.replaceDescriptor(with: descriptor)
+                done.signal()
+            }
+        }
+        for _ in contexts { done.wait() }
+        accessLogDescriptor = descriptor
+        close(old)
     }
 
     /// Starts the key fetcher and `count` event loops, each on its own thread; returns once
     /// all listen, or throws the first loop's failure to bind.
     public func start(loopCount: Int) throws {
+        self.loopCount = loopCount
         if !compiled.keySources.isEmpty {
             let fetcher = try CurlDocumentFetcher()
             self.fetcher = fetcher
@@ -62,13 +91,7 @@ public final class GatewayRuntime: @unchecked Sendable {
             registry.start(on: fetcher.eventLoop)
             self.registry = registry
         }
-        let limits = configuration.limits
-        let serverLimits = HTTPServerLimits(
-            maximumHeadLength: limits.maxHeaderBytes,
-            headerTimeout: GatewayConfiguration.milliseconds(limits.headerTimeout),
-            bodyTimeout: GatewayConfiguration.milliseconds(limits.bodyTimeout),
-            idleTimeout: GatewayConfiguration.milliseconds(limits.idleTimeout),
-            maximumConnections: max(1, limits.maxConnections / loopCount))
+        let serverLimits = Self.serverLimits(configuration.limits, loopCount: loopCount)
         let listeners = configuration.listeners.map(\.address)
         let ready = DispatchSemaphore(value: 0)
         let failure = FailureBox()
@@ -97,6 +120,20 @@ public final class GatewayRuntime: @unchecked Sendable {
         for _ in 0..<loopCount { ready.wait() }
         if let error = failure.value { throw error }
         if let admin = configuration.admin { try startAdmin(admin) }
+    }
+
+    /// How long requests in flight may take to finish once draining begins, from the
+    /// configuration in force.
+    public var shutdownTimeout: Duration { configuration.limits.shutdownTimeout }
+
+    /// Each loop's share of `limits`.
+    static func serverLimits(_ limits: LimitsConfiguration, loopCount: Int) -> HTTPServerLimits {
+        HTTPServerLimits(
+            maximumHeadLength: limits.maxHeaderBytes,
+            headerTimeout: GatewayConfiguration.milliseconds(limits.headerTimeout),
+            bodyTimeout: GatewayConfiguration.milliseconds(limits.bodyTimeout),
+            idleTimeout: GatewayConfiguration.milliseconds(limits.idleTimeout),
+            maximumConnections: max(1, limits.maxConnections / loopCount))
     }
 
     /// Starts the admin listener on a loop and thread of its own.
@@ -132,6 +169,7 @@ public final class GatewayRuntime: @unchecked Sendable {
     /// issuers without usable keys.
     public func readiness() -> (isReady: Bool, text: String) {
         let now = Date().timeIntervalSince1970
+        let registry = lock.withLock { self.registry }
         let states = registry?.states(at: now) ?? []
         let waiting = states.filter { !$0.hasFinishedFirstFetch }.map(\.issuerName)
         let keyless = states.filter { $0.usableSnapshot(at: now) == nil }.map(\.issuerName)
@@ -165,6 +203,7 @@ public final class GatewayRuntime: @unchecked Sendable {
         }
         for _ in contexts { _ = done.wait(timeout: .now() + .seconds(2)) }
         let now = Date().timeIntervalSince1970
+        let registry = lock.withLock { self.registry }
         return MetricsText.render(box.total, issuers: registry?.states(at: now) ?? [], now: now)
     }
 
@@ -192,52 +231,6 @@ public final class GatewayRuntime: @unchecked Sendable {
         }
         for _ in contexts { done.wait() }
         return counter.count
-    }
-}
-
-/// What one event loop owns.
-final class LoopContext: @unchecked Sendable {
-    let loop: EventLoop
-    let server: HTTPServer
-    let upstream: UpstreamClient
-    let handler: ProxyHandler
-    let gate: AuthGate?
-
-    init(
-        limits: HTTPServerLimits, configuration: GatewayConfiguration, registry: KeySetRegistry?,
-        accessLog: (descriptor: Int32, format: LogFormat)?
-    ) throws {
-        let loop = try EventLoop()
-        self.loop = loop
-        server = HTTPServer(loop: loop, limits: limits)
-        guard let upstream = UpstreamClient(loop: loop) else {
-            throw GatewayRuntime.StartError(description: "libcurl multi handle unavailable")
-        }
-        self.upstream = upstream
-        if configuration.issuers.isEmpty {
-            gate = nil
-        } else {
-            let verifiers = configuration.issuers.map(IssuerVerifier.init)
-            let gate = AuthGate(
-                issuers: verifiers, registry: registry, loop: loop,
-                clock: { Date().timeIntervalSince1970 })
-            // Every set the registry publishes reaches this loop through its own queue, so
-            // the gate's snapshots are only ever touched on this thread.
-            registry?.subscribe { event in loop.execute { gate.handle(event) } }
-            // Sets published before the subscription are taken now; one heard twice is
-            // kept once, by its version.
-            for verifier in verifiers {
-                verifier.snapshot = registry?.snapshot(for: verifier.name)
-            }
-            self.gate = gate
-        }
-        let writer = accessLog.map {
-            AccessLogWriter(format: $0.format, descriptor: $0.descriptor, loop: loop)
-        }
-        handler = ProxyHandler(
-            routes: configuration.routes, upstream: upstream, gate: gate, accessLog: writer,
-            metrics: RequestMetrics())
-        server.handler = handler
     }
 }
 

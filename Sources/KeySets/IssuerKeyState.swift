@@ -48,6 +48,12 @@ public struct IssuerKeyState: Sendable {
         return now < expiresAt + policy.maxStale ? snapshot : nil
     }
 
+    /// Forgets a fetch under way, whose answer will not come here (the state was carried
+    /// over to a new registry by a reload).
+    public mutating func abandonFetch() {
+        isFetching = false
+    }
+
     /// Whether a scheduled fetch is due at `now` (never while one is under way).
     public func isFetchDue(at now: Double) -> Bool {
         !isFetching && now >= nextFetchAt

@@ -3,7 +3,7 @@ import HTTP1
 import JOSE
 
 /// Where one issuer's keys come from.
-public struct IssuerKeySource: Sendable {
+public struct IssuerKeySource: Sendable, Equatable {
     /// How the keys are found.
     public enum Location: Sendable, Equatable {
         /// A key set on disk (`jwks_file`), read at start and on reload.
@@ -58,17 +58,72 @@ public final class KeySetRegistry: @unchecked Sendable {
     private var subscribers: [@Sendable (KeySetEvent) -> Void] = []
     private let fetcher: KeyDocumentFetcher
     private let clock: @Sendable () -> Double
+    /// The bytes each `jwks_file` held when last read, so that a reload keeps a set whose
+    /// file did not change.
+    private var fileContents: [String: [UInt8]] = [:]
+    private var isStopped = false
 
     /// A registry over `sources`; nothing is fetched until `start`.
+    ///
+    /// An issuer whose source is the same in `previous` (a reload) keeps its state there:
+    /// its set, its errors, its counts.
     public init(
         sources: [IssuerKeySource], fetcher: KeyDocumentFetcher,
-        clock: @escaping @Sendable () -> Double = { Date().timeIntervalSince1970 }
+        clock: @escaping @Sendable () -> Double = { Date().timeIntervalSince1970 },
+        carryingOver previous: KeySetRegistry? = nil
     ) {
         self.sources = Dictionary(sources.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
         self.fetcher = fetcher
         self.clock = clock
+        let kept = previous?.statesToCarry(for: sources) ?? (states: [:], files: [:])
         for source in sources {
-            states[source.name] = IssuerKeyState(issuerName: source.name, policy: source.policy)
+            states[source.name] =
+                kept.states[source.name]
+                ?? IssuerKeyState(issuerName: source.name, policy: source.policy)
+        }
+        fileContents = kept.files
+    }
+
+    /// The states and file contents of the issuers whose source is unchanged in `sources`;
+    /// a fetch under way here is left to finish here, so the new registry starts its own.
+    private func statesToCarry(for sources: [IssuerKeySource])
+        -> (states: [String: IssuerKeyState], files: [String: [UInt8]])
+    {
+        lock.withLock {
+            var kept: [String: IssuerKeyState] = [:]
+            var files: [String: [UInt8]] = [:]
+            for source in sources where self.sources[source.name] == source {
+                guard var state = states[source.name] else { continue }
+                state.abandonFetch()
+                kept[source.name] = state
+                files[source.name] = fileContents[source.name]
+            }
+            return (kept, files)
+        }
+    }
+
+    /// Stops the scheduled refreshes (a reload replaced this registry); fetches under way
+    /// finish and are heard only by this registry's subscribers.
+    public func stop() {
+        lock.withLock { isStopped = true }
+    }
+
+    /// Reads every `jwks_file` again (a reload) and publishes the sets whose file changed; a
+    /// set whose file holds the same bytes keeps its snapshot and its verified tokens.
+    public func reloadFiles() {
+        for name in sources.keys.sorted() {
+            guard case .file(let path) = sources[name]?.location,
+                let data = FileManager.default.contents(atPath: path)
+            else { continue }
+            let changed: Bool = lock.withLock {
+                guard fileContents[name] != Array(data), var state = states[name] else {
+                    return false
+                }
+                state.fetchStarted()
+                states[name] = state
+                return true
+            }
+            if changed { load(name) }
         }
     }
 
@@ -86,7 +141,7 @@ public final class KeySetRegistry: @unchecked Sendable {
 
     private func scheduleChecks(on loop: EventLoop) {
         loop.schedule(at: EventLoop.now() + 1000) { [weak self] in
-            guard let self else { return }
+            guard let self, !lock.withLock({ isStopped }) else { return }
             for name in sources.keys.sorted() { refreshIfDue(name) }
             scheduleChecks(on: loop)
         }
@@ -136,6 +191,7 @@ public final class KeySetRegistry: @unchecked Sendable {
             guard let data = FileManager.default.contents(atPath: path) else {
                 return finish(name, .failure(KeyFetchError("cannot read \(path)")), fromFile: true)
             }
+            lock.withLock { fileContents[name] = Array(data) }
             finish(name, .success(FetchedDocument(body: Array(data), maxAge: nil)), fromFile: true)
         case .url(let url):
             fetcher.fetch(url, caFile: source.caFile) { [self] result in

@@ -38,21 +38,71 @@ enum RunCommand {
         for listener in configuration.listeners {
             DaemonLog.info("listening", ["address": listener.address.description])
         }
-        waitForStop(runtime, shutdownTimeout: configuration.limits.shutdownTimeout)
+        if let admin = configuration.admin {
+            DaemonLog.info("admin listening", ["address": admin.description])
+        }
+        let notifier = SystemdNotifier()
+        notifier.ready()
+        serveSignals(runtime, path: path, notifier: notifier)
+        notifier.stopping()
+        drain(runtime, shutdownTimeout: runtime.shutdownTimeout)
     }
 
-    /// Waits for SIGTERM or SIGINT, then stops accepting, lets requests in flight finish up
-    /// to `shutdownTimeout`, and returns.
-    private static func waitForStop(_ runtime: GatewayRuntime, shutdownTimeout: Duration) {
+    /// Answers SIGHUP (reload) and SIGUSR1 (reopen the access log) until SIGTERM or SIGINT.
+    private static func serveSignals(
+        _ runtime: GatewayRuntime, path: String, notifier: SystemdNotifier
+    ) {
         var set = sigset_t()
         sigemptyset(&set)
         for signal in handledSignals { sigaddset(&set, signal) }
         while true {
             var received: Int32 = 0
             guard sigwait(&set, &received) == 0 else { continue }
-            if received == SIGTERM || received == SIGINT { break }
-            DaemonLog.info("signal ignored by this build", ["signal": String(received)])
+            switch received {
+            case SIGTERM, SIGINT:
+                return
+            case SIGHUP:
+                notifier.reloading()
+                reload(runtime, path: path)
+                notifier.ready()
+            case SIGUSR1:
+                do {
+                    try runtime.reopenAccessLog()
+                    DaemonLog.info("access log reopened", [:])
+                } catch {
+                    DaemonLog.warning("access log not reopened", ["error": error.description])
+                }
+            default:
+                continue
+            }
         }
+    }
+
+    /// Reads, checks and applies the configuration file again; a file with problems is
+    /// reported line by line and the configuration in force stays.
+    private static func reload(_ runtime: GatewayRuntime, path: String) {
+        let problems: String
+        do {
+            let configuration = try loadConfiguration(path)
+            let unapplied = try runtime.reload(configuration)
+            for note in unapplied { DaemonLog.warning("reload: not applied", ["what": note]) }
+            DaemonLog.info("reloaded", ["config": path])
+            return
+        } catch CommandOutcome.refused(let text), CommandOutcome.unreadable(let text) {
+            problems = text
+        } catch let error as GatewayRuntime.StartError {
+            problems = error.description
+        } catch {
+            problems = "\(error)"
+        }
+        for line in problems.split(separator: "\n") {
+            DaemonLog.warning(
+                "reload refused, the configuration in force stays", ["problem": String(line)])
+        }
+    }
+
+    /// Stops accepting, lets requests in flight finish up to `shutdownTimeout`, and returns.
+    private static func drain(_ runtime: GatewayRuntime, shutdownTimeout: Duration) {
         DaemonLog.info("draining", [:])
         runtime.beginDrain()
         let deadline = ContinuousClock.now + shutdownTimeout

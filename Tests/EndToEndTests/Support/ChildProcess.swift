@@ -24,11 +24,13 @@ final class ChildProcess {
     private let process = Process()
     private var termination: Termination?
 
-    /// Starts `executable` with `arguments` in `directory`; its output goes to
-    /// `NAME.stdout` and `NAME.stderr` there and its standard input is empty.
-    init(executable: String, arguments: [String], directory: TemporaryDirectory, name: String)
-        throws
-    {
+    /// Starts `executable` with `arguments` in `directory`, with this process's environment
+    /// plus `environment`; its output goes to `NAME.stdout` and `NAME.stderr` there and its
+    /// standard input is empty.
+    init(
+        executable: String, arguments: [String], directory: TemporaryDirectory, name: String,
+        environment: [String: String] = [:]
+    ) throws {
         standardOutputPath = directory.path("\(name).stdout")
         standardErrorPath = directory.path("\(name).stderr")
         for path in [standardOutputPath, standardErrorPath] {
@@ -45,6 +47,10 @@ final class ChildProcess {
         }
         process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = arguments
+        if !environment.isEmpty {
+            process.environment = ProcessInfo.processInfo.environment.merging(
+                environment, uniquingKeysWith: { _, new in new })
+        }
         process.currentDirectoryURL = directory.url
         process.standardInput = FileHandle.nullDevice
         process.standardOutput = output

@@ -35,7 +35,10 @@ final class TokengateDaemon {
     /// Writes `configuration` with a free port in place of `{PORT}`, starts the daemon and
     /// waits up to `startTimeout` for the port to accept; a daemon that exits first (a
     /// configuration error) or never listens is a `HarnessError` quoting its log.
-    init(configuration: String, startTimeout: Duration = .seconds(10)) throws {
+    init(
+        configuration: String, startTimeout: Duration = .seconds(10),
+        environment: [String: String] = [:]
+    ) throws {
         guard configuration.contains(Self.portPlaceholder) else {
             throw HarnessError("the configuration has no \(Self.portPlaceholder) to listen on")
         }
@@ -50,7 +53,7 @@ final class TokengateDaemon {
                 to: "proxy.conf")
             let child = try ChildProcess(
                 executable: binary, arguments: ["run", "--config", path], directory: directory,
-                name: "tokengate-\(attempt)")
+                name: "tokengate-\(attempt)", environment: environment)
             let outcome = Self.waitForListening(child, port: port, timeout: startTimeout)
             if outcome == .listening {
                 self.port = port
