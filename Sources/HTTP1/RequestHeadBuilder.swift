@@ -74,8 +74,10 @@ struct RequestHeadBuilder {
         guard let first = lengths.first, lengths.allSatisfy({ $0 == first }) else {
             throw RequestError(400, "conflicting Content-Length values")
         }
+        // A length must fit a signed 64-bit offset, as libcurl's `curl_off_t` and every file
+        // offset on the way do.
         guard first.utf8.count <= 19, first.utf8.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }),
-            let length = UInt64(first)
+            let length = UInt64(first), length <= UInt64(Int64.max)
         else { throw RequestError(400, "malformed Content-Length") }
         return length == 0 ? .none : .contentLength(length)
     }

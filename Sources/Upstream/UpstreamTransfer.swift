@@ -132,8 +132,8 @@ public final class UpstreamTransfer {
             tgcurl_easy_setopt_long(easy, CURLOPT_UPLOAD, 1)
             tgcurl_easy_setopt_data_callback(easy, CURLOPT_READFUNCTION, transferReadCallback)
             tgcurl_easy_setopt_pointer(easy, CURLOPT_READDATA, me)
-            if let length {
-                tgcurl_easy_setopt_off_t(easy, CURLOPT_INFILESIZE_LARGE, curl_off_t(length))
+            if let length, let offset = curl_off_t(exactly: length) {
+                tgcurl_easy_setopt_off_t(easy, CURLOPT_INFILESIZE_LARGE, offset)
             } else {
                 fields.append("Transfer-Encoding: chunked")
             }

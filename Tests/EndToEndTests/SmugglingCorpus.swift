@@ -23,6 +23,14 @@ extension SmugglingCase {
 
     static let framingCases: [SmugglingCase] = [
         SmugglingCase(
+            name: "Content-Length one past Int64.max (it crashed the daemon once)",
+            request: "POST /s HTTP/1.1\r\n\(host)Content-Length: 9223372036854775808\r\n\r\n",
+            status: 400),
+        SmugglingCase(
+            name: "Content-Length of nineteen nines",
+            request: "POST /s HTTP/1.1\r\n\(host)Content-Length: 9999999999999999999\r\n\r\n",
+            status: 400),
+        SmugglingCase(
             name: "F29 Content-Length: 0 with Transfer-Encoding: chunked",
             request: "POST /s HTTP/1.1\r\n\(host)Content-Length: 0\r\n"
                 + "Transfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n0\r\n\r\n",

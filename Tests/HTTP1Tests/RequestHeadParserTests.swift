@@ -86,6 +86,17 @@ func status(of text: String) -> Int {
         #expect(asked.isKeepAlive)
     }
 
+    @Test func acceptsTheLargestContentLengthAnOffsetHolds() throws {
+        guard
+            case .head(let head, _) = try parseHead(
+                "POST / HTTP/1.1\r\nHost: h\r\nContent-Length: 9223372036854775807\r\n\r\n")
+        else {
+            Issue.record("no head")
+            return
+        }
+        #expect(head.framing == .contentLength(UInt64(Int64.max)))
+    }
+
     @Test func acceptsRepeatedIdenticalContentLength() throws {
         guard
             case .head(let head, _) = try parseHead(
@@ -133,6 +144,16 @@ func status(of text: String) -> Int {
         (
             name: "CL overflow",
             request: "POST / HTTP/1.1\r\nHost: h\r\nContent-Length: 99999999999999999999\r\n\r\n",
+            status: 400
+        ),
+        (
+            name: "CL past Int64.max, as libcurl's curl_off_t and the file offsets count",
+            request: "POST / HTTP/1.1\r\nHost: h\r\nContent-Length: 9223372036854775808\r\n\r\n",
+            status: 400
+        ),
+        (
+            name: "CL of nineteen nines",
+            request: "POST / HTTP/1.1\r\nHost: h\r\nContent-Length: 9999999999999999999\r\n\r\n",
             status: 400
         ),
         (
