@@ -188,6 +188,7 @@ final class AuthGate: @unchecked Sendable {
     /// This loop's copy of the issuer's set, unless it is older than its age plus
     /// `max_stale`; no lock is taken.
     private func registrySnapshot(_ issuer: IssuerVerifier) -> KeySetSnapshot? {
+        guard issuer.settings.hasKeySet else { return issuer.secretOnlySnapshot }
         guard let snapshot = issuer.snapshot else { return nil }
         guard let expiresAt = snapshot.expiresAt else { return snapshot }
         return clock() < expiresAt + issuer.maxStale ? snapshot : nil

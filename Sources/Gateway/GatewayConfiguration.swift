@@ -13,6 +13,9 @@ public struct IssuerSettings: Sendable {
     let audiences: [String]?
     let leeway: Double
     let maxStale: Double
+    /// Whether keys come from a key set at all; an issuer with only `hmac_secret_file` has
+    /// none, and its tokens are checked against the secret alone.
+    let hasKeySet: Bool
 }
 
 /// A configuration made ready to serve: routes with compiled policies, issuer settings and
@@ -113,11 +116,6 @@ public struct GatewayConfiguration: Sendable {
         case .any: audiences = nil
         case .oneOf(let values): audiences = values
         }
-        let settings = IssuerSettings(
-            name: issuer.name, issuer: issuer.issuer,
-            algorithms: Set(issuer.algorithms.compactMap(SignatureAlgorithm.init(rawValue:))),
-            hmacSecret: secret, audiences: audiences, leeway: seconds(issuer.leeway),
-            maxStale: seconds(issuer.maxStale))
         let location: IssuerKeySource.Location?
         if let file = issuer.jwksFile {
             location = .file(file)
@@ -128,6 +126,11 @@ public struct GatewayConfiguration: Sendable {
         } else {
             location = nil
         }
+        let settings = IssuerSettings(
+            name: issuer.name, issuer: issuer.issuer,
+            algorithms: Set(issuer.algorithms.compactMap(SignatureAlgorithm.init(rawValue:))),
+            hmacSecret: secret, audiences: audiences, leeway: seconds(issuer.leeway),
+            maxStale: seconds(issuer.maxStale), hasKeySet: location != nil)
         let policy = KeyRefreshPolicy(
             refresh: seconds(issuer.refresh), kidMissInterval: seconds(issuer.kidMissInterval),
             maxStale: seconds(issuer.maxStale))

@@ -11,8 +11,14 @@ final class IssuerVerifier {
     /// Exchanges waiting for a refresh started by an unknown `kid`.
     var waiters: [() -> Void] = []
 
+    /// The empty, never-ageing set of an issuer that signs with `hmac_secret_file` only.
+    let secretOnlySnapshot: KeySetSnapshot
+
     init(_ settings: IssuerSettings) {
         self.settings = settings
+        secretOnlySnapshot = KeySetSnapshot(
+            issuerName: settings.name, keySet: KeySet(keys: []), version: 1, loadedAt: 0,
+            expiresAt: nil)
     }
 
     /// The issuer block's name.

@@ -89,6 +89,9 @@ enum RouteVerifyCommand {
         if let file = issuer.jwksFile {
             return try KeySet(jwks: try readFile(file))
         }
+        if issuer.jwksURL == nil, !issuer.usesDiscovery, issuer.hmacSecretFile != nil {
+            return KeySet(keys: [])
+        }
         let location: IssuerKeySource.Location =
             issuer.jwksURL.map { .url($0.description) } ?? .discovery
         let source = IssuerKeySource(
