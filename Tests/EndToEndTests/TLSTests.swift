@@ -161,4 +161,92 @@ import Testing
         #expect(after.status == 0 && after.standardOutput == "200", "\(after)")
         #expect(try setup.fixture.targets(seenBy: "echo") == ["/after"])
     }
+
+    /// A body whose last record straddles the end of the daemon's 64 KiB read leaves
+    /// decrypted bytes inside OpenSSL with nothing left on the socket to announce them: the
+    /// daemon must read them anyway. The head goes in a record of its own and the body of
+    /// 64 KiB in four, so that the straddle happens whenever all arrive before the read;
+    /// ten connections in a row make it near certain.
+    @Test func readsTheBytesOpenSSLHoldsWithoutWaitingForTheSocket() throws {
+        let setup = try Setup()
+        defer { setup.stop() }
+        let directory = try TemporaryDirectory(prefix: "tls-client")
+        let script = try directory.write(Self.heldBackBodyClient, to: "client.py")
+
+        let result = try ShellCommand.run(
+            "\(WebSocketUpstream.python) '\(script)' \(setup.daemon.port) "
+                + "'\(setup.certificate.certificatePath)' 10",
+            timeout: .seconds(60))
+
+        #expect(result.status == 0, "\(result)")
+        #expect(
+            result.standardOutput == String(repeating: "HTTP/1.1 200\n", count: 10),
+            "\(result)")
+    }
+
+    /// Sends `PUT /upload` with a 65536-byte body on ARGV[3] new TLS connections to
+    /// 127.0.0.1:ARGV[1] (CA file ARGV[2]), the head and the body in separate writes, and
+    /// prints the start of each answer, or TIMEOUT after three seconds without one.
+    static let heldBackBodyClient = """
+        import socket, ssl, sys
+
+        port, ca_file, count = int(sys.argv[1]), sys.argv[2], int(sys.argv[3])
+        context = ssl.create_default_context(cafile=ca_file)
+        body = b"a" * 65536
+        head = b"PUT /upload HTTP/1.1\\r\\nHost: 127.0.0.1\\r\\nContent-Length: 65536\\r\\n\\r\\n"
+        for _ in range(count):
+            with context.wrap_socket(socket.create_connection(("127.0.0.1", port)),
+                                     server_hostname="127.0.0.1") as connection:
+                connection.sendall(head)
+                connection.sendall(body)
+                connection.settimeout(3)
+                try:
+                    print(connection.recv(12).decode())
+                except socket.timeout:
+                    print("TIMEOUT")
+        """
+
+    /// A WebSocket over HTTPS (`wss://`) to the WebSocket echo, with Python's websockets as
+    /// the client: the upgrade passes and a short and a 1 MiB message come back whole.
+    @Test func relaysAWebSocketUpgradeOverTLS() throws {
+        let certificate = try SelfSignedCertificate()
+        let upstream = try WebSocketUpstream()
+        defer { upstream.stop() }
+        let daemon = try TokengateDaemon(
+            configuration: "listen 127.0.0.1:\(TokengateDaemon.portPlaceholder) tls\n"
+                + certificate.tlsBlock()
+                + ConfigurationText.route("tail", path: "/tail", upstreamURL: upstream.origin))
+        defer { daemon.stop() }
+        let directory = try TemporaryDirectory(prefix: "wss-client")
+        let script = try directory.write(Self.webSocketClient, to: "client.py")
+
+        let result = try ShellCommand.run(
+            "\(WebSocketUpstream.python) '\(script)' '\(certificate.certificatePath)' "
+                + "wss://\(daemon.authority)/tail/x",
+            timeout: .seconds(30))
+
+        #expect(result.status == 0, "\(result)")
+        #expect(result.standardOutput == "5 True\n1048576 True\n", "\(result)")
+        let opened = try #require(try upstream.records().first)
+        #expect(opened.path == "/tail/x")
+        #expect(opened.values(of: "x-forwarded-proto") == ["https"])
+    }
+
+    /// A `wss://` client: ARGV[1] the CA file, ARGV[2] the URL; sends two texts and prints
+    /// each echo's length and whether it came back unchanged.
+    static let webSocketClient = """
+        import asyncio, ssl, sys
+        import websockets
+
+        async def main():
+            context = ssl.create_default_context(cafile=sys.argv[1])
+            async with websockets.connect(
+                    sys.argv[2], ssl=context, max_size=None, compression=None) as socket:
+                for message in ["hello", "x" * (1 << 20)]:
+                    await socket.send(message)
+                    reply = await socket.recv()
+                    print(len(reply), reply == message)
+
+        asyncio.run(main())
+        """
 }
