@@ -162,11 +162,14 @@ import Testing
         #expect(try setup.fixture.targets(seenBy: "echo") == ["/after"])
     }
 
-    /// A body whose last record straddles the end of the daemon's 64 KiB read leaves
-    /// decrypted bytes inside OpenSSL with nothing left on the socket to announce them: the
-    /// daemon must read them anyway. The head goes in a record of its own and the body of
-    /// 64 KiB in four, so that the straddle happens whenever all arrive before the read;
-    /// ten connections in a row make it near certain.
+    /// Request bytes that OpenSSL has decrypted but the daemon has not read yet are read
+    /// without waiting for the socket.
+    ///
+    /// A body whose last record straddles the end of the daemon's 64 KiB read leaves bytes
+    /// inside OpenSSL with nothing left on the socket to announce them. The head goes in a
+    /// record of its own and the body of 64 KiB in four, so that the straddle happens
+    /// whenever all arrive before the read; ten connections in a row make it near certain
+    /// (seven of ten hung without the fix).
     @Test func readsTheBytesOpenSSLHoldsWithoutWaitingForTheSocket() throws {
         let setup = try Setup()
         defer { setup.stop() }
