@@ -2,7 +2,8 @@ import Foundation
 import Testing
 
 /// The certificate's life: read at start, where a key that does not match it stops the
-/// daemon, and read again on SIGHUP, where one that cannot be used keeps the old one.
+/// daemon, and read again on SIGHUP, where one that cannot be used keeps the old one; and a
+/// handshake that never comes is given up at `header_timeout`.
 extension TLSTests {
     @Test func aReloadServesTheNewCertificateAndRefusesOneThatCannotBeLoaded() throws {
         let setup = try Setup()
@@ -63,5 +64,27 @@ extension TLSTests {
             result.standardError.contains(
                 "the private key \(other.keyPath) does not match the certificate "
                     + certificate.certificatePath), "\(result)")
+    }
+
+    /// A client that connects to the HTTPS port and says nothing is closed once
+    /// `header_timeout` has passed, without a plain-text 408 it could not read anyway.
+    @Test func closesAConnectionWhoseHandshakeNeverComes() throws {
+        let certificate = try SelfSignedCertificate()
+        let daemon = try TokengateDaemon(
+            configuration: "listen 127.0.0.1:\(TokengateDaemon.portPlaceholder) tls\n"
+                + certificate.tlsBlock() + "limits {\n    header_timeout 1s\n}\n"
+                + ConfigurationText.route("all", path: "/", upstreamURL: "http://127.0.0.1:9"))
+        defer { daemon.stop() }
+        let silent = try daemon.connect()
+        defer { silent.close() }
+
+        let started = ContinuousClock.now
+        let reply = silent.readUntilClose(timeout: .seconds(5))
+        let waited = ContinuousClock.now - started
+
+        #expect(reply.isClosed, "still open after \(waited): \(reply)")
+        #expect(reply.bytes.isEmpty, "\(reply)")
+        #expect(waited >= .milliseconds(900) && waited < .seconds(3), "closed after \(waited)")
+        #expect(daemon.isRunning)
     }
 }
