@@ -17,7 +17,7 @@ let package = Package(
         ),
         .target(name: "CLinux"),
         .target(name: "JOSE", dependencies: ["COpenSSL"]),
-        .target(name: "HTTP1", dependencies: ["CLinux"]),
+        .target(name: "HTTP1", dependencies: ["CLinux", "COpenSSL"]),
         .target(name: "KeySets", dependencies: ["JOSE", "Upstream"]),
         .target(name: "Upstream", dependencies: ["CCurl", "HTTP1"]),
         .target(name: "Policy"),

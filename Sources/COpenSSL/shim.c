@@ -1,6 +1,7 @@
 #include "COpenSSL.h"
 
 #include <pthread.h>
+#include <stdio.h>
 #include <string.h>
 
 #include <openssl/ecdsa.h>
@@ -408,4 +409,147 @@ int tgssl_take_error(char *text, size_t text_capacity) {
 
 void tgssl_free(void *pointer) {
     OPENSSL_free(pointer);
+}
+
+// ALPN: HTTP/1.1 is all a listener speaks; a client that offers only other protocols gets
+// the no_application_protocol alert (RFC 7301 §3.2), one that offers none is not asked.
+static const unsigned char served_protocols[] = "\x08http/1.1";
+
+static int select_protocol(SSL *session, const unsigned char **out, unsigned char *out_len,
+                           const unsigned char *offered, unsigned int offered_len, void *arg) {
+    (void)session; (void)arg;
+    unsigned char *selected = NULL;
+    if (SSL_select_next_proto(&selected, out_len, served_protocols,
+                              sizeof served_protocols - 1, offered, offered_len)
+        != OPENSSL_NPN_NEGOTIATED) {
+        return SSL_TLSEXT_ERR_ALERT_FATAL;
+    }
+    *out = selected;
+    return SSL_TLSEXT_ERR_OK;
+}
+
+// Writes "prefix: <oldest queued OpenSSL error>" and empties the queue.
+static void describe_failure(char *error, size_t capacity, const char *prefix) {
+    char reason[256] = "no detail from OpenSSL";
+    unsigned long code = ERR_peek_last_error();
+    if (code != 0) ERR_error_string_n(code, reason, sizeof reason);
+    ERR_clear_error();
+    snprintf(error, capacity, "%s: %s", prefix, reason);
+}
+
+static EVP_PKEY *read_private_key_file(const char *path) {
+    BIO *file = BIO_new_file(path, "r");
+    if (file == NULL) return NULL;
+    EVP_PKEY *key = PEM_read_bio_PrivateKey(file, NULL, refuse_passphrase, NULL);
+    BIO_free(file);
+    return key;
+}
+
+SSL_CTX *tgssl_server_context_new(const char *certificate_file, const char *key_file,
+                                  char *error, size_t error_capacity) {
+    char prefix[1200];
+    ERR_clear_error();
+    SSL_CTX *context = SSL_CTX_new(TLS_server_method());
+    if (context == NULL) {
+        describe_failure(error, error_capacity, "cannot create a TLS context");
+        return NULL;
+    }
+    SSL_CTX_set_min_proto_version(context, TLS1_2_VERSION);
+    // A client that drops the connection without close_notify reads as a close: HTTP's own
+    // framing tells a cut-short body from a whole one.
+    SSL_CTX_set_options(context, SSL_OP_NO_RENEGOTIATION | SSL_OP_CIPHER_SERVER_PREFERENCE |
+                                     SSL_OP_IGNORE_UNEXPECTED_EOF);
+    SSL_CTX_set_mode(context, SSL_MODE_ENABLE_PARTIAL_WRITE |
+                                  SSL_MODE_ACCEPT_MOVING_WRITE_BUFFER |
+                                  SSL_MODE_RELEASE_BUFFERS);
+    SSL_CTX_set_session_id_context(context, (const unsigned char *)"tokengate", 9);
+    SSL_CTX_set_alpn_select_cb(context, select_protocol, NULL);
+
+    if (SSL_CTX_use_certificate_chain_file(context, certificate_file) != 1) {
+        snprintf(prefix, sizeof prefix, "cannot load the certificate chain %s",
+                 certificate_file);
+        describe_failure(error, error_capacity, prefix);
+        SSL_CTX_free(context);
+        return NULL;
+    }
+    EVP_PKEY *key = read_private_key_file(key_file);
+    if (key == NULL) {
+        snprintf(prefix, sizeof prefix, "cannot load the private key %s", key_file);
+        describe_failure(error, error_capacity, prefix);
+        SSL_CTX_free(context);
+        return NULL;
+    }
+    // Checked here, since SSL_CTX_use_PrivateKey drops a mismatching certificate quietly.
+    X509 *leaf = SSL_CTX_get0_certificate(context);
+    if (leaf == NULL || X509_check_private_key(leaf, key) != 1) {
+        ERR_clear_error();
+        snprintf(error, error_capacity, "the private key %s does not match the certificate %s",
+                 key_file, certificate_file);
+        EVP_PKEY_free(key);
+        SSL_CTX_free(context);
+        return NULL;
+    }
+    int used = SSL_CTX_use_PrivateKey(context, key) == 1 &&
+               SSL_CTX_check_private_key(context) == 1;
+    EVP_PKEY_free(key);
+    if (!used) {
+        snprintf(prefix, sizeof prefix, "cannot use the private key %s", key_file);
+        describe_failure(error, error_capacity, prefix);
+        SSL_CTX_free(context);
+        return NULL;
+    }
+    return context;
+}
+
+SSL *tgssl_session_new(SSL_CTX *context, int fd) {
+    SSL *session = SSL_new(context);
+    if (session == NULL) {
+        ERR_clear_error();
+        return NULL;
+    }
+    if (SSL_set_fd(session, fd) != 1) {
+        ERR_clear_error();
+        SSL_free(session);
+        return NULL;
+    }
+    SSL_set_accept_state(session);
+    return session;
+}
+
+// Maps the outcome of a failed operation; every path leaves the thread's error queue empty,
+// so that the next session on this thread starts clean.
+static int io_status(SSL *session, int result) {
+    int reason = SSL_get_error(session, result);
+    ERR_clear_error();
+    switch (reason) {
+    case SSL_ERROR_WANT_READ: return TGSSL_IO_WANT_READ;
+    case SSL_ERROR_WANT_WRITE: return TGSSL_IO_WANT_WRITE;
+    case SSL_ERROR_ZERO_RETURN: return TGSSL_IO_CLOSED;
+    default: return TGSSL_IO_FAILED;
+    }
+}
+
+int tgssl_session_handshake(SSL *session) {
+    ERR_clear_error();
+    int result = SSL_do_handshake(session);
+    return result == 1 ? 1 : io_status(session, result);
+}
+
+long tgssl_session_read(SSL *session, void *buffer, size_t capacity) {
+    ERR_clear_error();
+    size_t read = 0;
+    int result = SSL_read_ex(session, buffer, capacity, &read);
+    return result == 1 ? (long)read : io_status(session, result);
+}
+
+long tgssl_session_write(SSL *session, const void *bytes, size_t count) {
+    ERR_clear_error();
+    size_t written = 0;
+    int result = SSL_write_ex(session, bytes, count, &written);
+    return result == 1 ? (long)written : io_status(session, result);
+}
+
+void tgssl_session_close(SSL *session) {
+    SSL_shutdown(session);
+    ERR_clear_error();
 }

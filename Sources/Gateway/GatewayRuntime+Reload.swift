@@ -12,11 +12,10 @@ extension GatewayRuntime {
     /// requests under way finish under the configuration they started with. Issuers whose
     /// key source is unchanged keep their sets (a `jwks_file` is read again and replaced
     /// only when its bytes changed), and when no issuer block changed, the loops keep their
-    /// verified tokens.
+    /// verified tokens. The TLS certificate and key are read again; connections accepted
+    /// from then on are served the new ones.
     public func reload(_ newConfiguration: ProxyConfiguration) throws(StartError) -> [String] {
-        if newConfiguration.listeners.contains(where: { $0.usesTLS }) {
-            throw StartError(description: "tls listeners are not served by this build yet")
-        }
+        let newTLSContext = try reloadedTLSContext(for: newConfiguration)
         let newCompiled: GatewayConfiguration
         switch GatewayConfiguration.compile(newConfiguration) {
         case .success(let compiled): newCompiled = compiled
@@ -39,7 +38,7 @@ extension GatewayRuntime {
             limits: Self.serverLimits(newConfiguration.limits, loopCount: loopCount),
             accessLog: logChange.map { descriptor in
                 descriptor.map { (descriptor: $0, format: newConfiguration.logFormat) }
-            })
+            }, tlsContext: newTLSContext)
         let contexts = lock.withLock { loops }
         let done = DispatchSemaphore(value: 0)
         for context in contexts {
@@ -59,7 +58,21 @@ extension GatewayRuntime {
         lock.withLock { registry = newRegistry }
         compiled = newCompiled
         configuration = newConfiguration
+        if let newTLSContext { tlsContext = newTLSContext }
         return unapplied
+    }
+
+    /// A context read afresh from the new `tls` block's files for the HTTPS listeners in
+    /// force (which stay until a restart); nil when none serves TLS or the block is gone.
+    private func reloadedTLSContext(for newConfiguration: ProxyConfiguration)
+        throws(StartError) -> TLSContext?
+    {
+        guard tlsContext != nil, let files = newConfiguration.tls else { return nil }
+        do {
+            return try TLSContext(certificateFile: files.certificateFile, keyFile: files.keyFile)
+        } catch {
+            throw StartError(description: "tls: \(error.description)")
+        }
     }
 
     /// The access log's new descriptor when its place or format changed (nil inside for

@@ -25,15 +25,15 @@ public final class GatewayRuntime: @unchecked Sendable {
     var fetcher: CurlDocumentFetcher?
     var accessLogDescriptor: Int32?
     var loopCount = 1
+    /// The certificate HTTPS listeners serve; nil without a `tls` listener.
+    var tlsContext: TLSContext?
     private var isDraining = false
     private var adminServer: HTTPServer?
     private var adminHandler: AdminHandler?
 
     /// A runtime for `configuration`; nothing runs until `start`.
     public init(configuration: ProxyConfiguration) throws(StartError) {
-        if configuration.listeners.contains(where: { $0.usesTLS }) {
-            throw StartError(description: "tls listeners are not served by this build yet")
-        }
+        tlsContext = try Self.loadTLSContext(for: configuration)
         switch GatewayConfiguration.compile(configuration) {
         case .success(let compiled): self.compiled = compiled
         case .failure(let errors): throw StartError(description: errors.description)
@@ -44,6 +44,22 @@ public final class GatewayRuntime: @unchecked Sendable {
         case .standardError: accessLogDescriptor = STDERR_FILENO
         case .standardOutput: accessLogDescriptor = STDOUT_FILENO
         case .file(let path): accessLogDescriptor = try Self.openAccessLog(path)
+        }
+    }
+
+    /// The `tls` block's certificate and key, read from their files, when a listener uses
+    /// TLS; nil otherwise.
+    static func loadTLSContext(for configuration: ProxyConfiguration) throws(StartError)
+        -> TLSContext?
+    {
+        guard configuration.listeners.contains(where: { $0.usesTLS }) else { return nil }
+        guard let files = configuration.tls else {
+            throw StartError(description: "a tls listener needs a \"tls { ... }\" block")
+        }
+        do {
+            return try TLSContext(certificateFile: files.certificateFile, keyFile: files.keyFile)
+        } catch {
+            throw StartError(description: "tls: \(error.description)")
         }
     }
 
@@ -92,7 +108,8 @@ public final class GatewayRuntime: @unchecked Sendable {
             self.registry = registry
         }
         let serverLimits = Self.serverLimits(configuration.limits, loopCount: loopCount)
-        let listeners = configuration.listeners.map(\.address)
+        let listeners = configuration.listeners
+        let tlsContext = self.tlsContext
         let ready = DispatchSemaphore(value: 0)
         let failure = FailureBox()
         for _ in 0..<loopCount {
@@ -103,8 +120,10 @@ public final class GatewayRuntime: @unchecked Sendable {
                         accessLog: accessLogDescriptor.map {
                             (descriptor: $0, format: configuration.logFormat)
                         })
-                    for address in listeners {
-                        try context.server.listen(address: address.host, port: address.port)
+                    for listener in listeners {
+                        try context.server.listen(
+                            address: listener.address.host, port: listener.address.port,
+                            tls: listener.usesTLS ? tlsContext : nil)
                     }
                     lock.withLock { loops.append(context) }
                     ready.signal()

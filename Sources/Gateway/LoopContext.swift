@@ -71,6 +71,8 @@ final class LoopContext: @unchecked Sendable {
         /// A new access log, when its place or format changed: nil for no change, `.some(nil)`
         /// for `off`.
         let accessLog: (descriptor: Int32, format: LogFormat)??
+        /// The certificate read again for the HTTPS listeners; nil when none serves TLS.
+        let tlsContext: TLSContext?
     }
 
     /// Takes the new configuration; call on the loop's thread.
@@ -78,6 +80,7 @@ final class LoopContext: @unchecked Sendable {
     /// Requests under way keep the pipeline and route they started with.
     func apply(_ change: Change) {
         server.limits = change.limits
+        if let tlsContext = change.tlsContext { server.replaceTLSContext(with: tlsContext) }
         if !change.keepsGate {
             gate = Self.makeGate(change.configuration, registry: change.registry, loop: loop)
         }

@@ -18,6 +18,8 @@ final class HTTPConnection: EventHandler {
     }
 
     let fd: Int32
+    /// Plain or TLS: the only way bytes reach the socket.
+    let transport: ConnectionTransport
     let clientAddress: String
     unowned let server: HTTPServer
     var state = State.head
@@ -30,9 +32,12 @@ final class HTTPConnection: EventHandler {
     var deadline: Int64
     var hasServedRequest = false
     var isFlushPending = false
+    var isBufferedReadScheduled = false
 
-    init(fd: Int32, clientAddress: String, server: HTTPServer) {
+    /// A connection on the accepted socket `fd`, through `session` when the listener is TLS.
+    init(fd: Int32, session: TLSSession?, clientAddress: String, server: HTTPServer) {
         self.fd = fd
+        self.transport = session.map { .tls($0) } ?? .plain(fd)
         self.clientAddress = clientAddress
         self.server = server
         self.parser = RequestHeadParser(maximumHeadLength: server.limits.maximumHeadLength)
@@ -40,9 +45,28 @@ final class HTTPConnection: EventHandler {
     }
 
     func handleEvents(_ events: UInt32) {
+        if let session = transport.session, !session.isEstablished {
+            continueHandshake(session)
+            return
+        }
         if events & EventLoop.writable != 0 { flush() }
-        if state != .closed && events & (EventLoop.readable | EventLoop.hangUp) != 0 {
+        let readReady =
+            events & (EventLoop.readable | EventLoop.hangUp) != 0
+            || transport.session?.readWaitsForWritable == true
+        if state != .closed && readReady { readAvailable() }
+    }
+
+    /// Drives a TLS handshake; a failed one closes the connection without a word.
+    func continueHandshake(_ session: TLSSession) {
+        switch session.handshake() {
+        case .done:
+            updateInterest()
+            // The first request often arrives with the client's last handshake message.
             readAvailable()
+        case .waiting:
+            updateInterest()
+        case .failed:
+            close()
         }
     }
 
@@ -50,18 +74,34 @@ final class HTTPConnection: EventHandler {
 
     func readAvailable() {
         guard !isReadPaused, state != .closed else { return }
-        let got = server.scratch.withUnsafeMutableBytes { buffer in
-            Glibc.read(fd, buffer.baseAddress, buffer.count)
-        }
-        if got > 0 {
+        let result = server.scratch.withUnsafeMutableBytes { transport.receive(into: $0) }
+        switch result {
+        case .transferred(let got):
             server.scratch.withUnsafeBytes {
                 input.append(UnsafeRawBufferPointer(rebasing: $0[..<got]))
             }
             process()
-        } else if got == 0 {
+        case .closed:
             peerClosed()
-        } else if errno != EAGAIN && errno != EINTR {
+        case .failed:
             close()
+        case .wouldBlock:
+            break
+        }
+        readBufferedInputSoon()
+    }
+
+    /// Reads again at the end of this turn when the TLS session holds decrypted bytes: the
+    /// socket has already delivered them, so no event would ever announce them.
+    func readBufferedInputSoon() {
+        guard !isBufferedReadScheduled, !isReadPaused, state != .closed,
+            transport.session?.hasBufferedInput == true
+        else { return }
+        isBufferedReadScheduled = true
+        server.loop.schedule(at: EventLoop.now()) { [weak self] in
+            guard let self else { return }
+            isBufferedReadScheduled = false
+            readAvailable()
         }
     }
 
@@ -105,7 +145,7 @@ final class HTTPConnection: EventHandler {
     func beginExchange(_ head: RequestHead) {
         let exchange = HTTPExchange(
             head: head, clientAddress: clientAddress,
-            isSecure: false, connection: self)
+            isSecure: transport.session != nil, connection: self)
         self.exchange = exchange
         state = .exchange
         deadline = 0
@@ -182,12 +222,10 @@ final class HTTPConnection: EventHandler {
 
     func flush() {
         while !output.isEmpty {
-            let written = output.withReadableBytes { bytes in
-                Glibc.write(fd, bytes.baseAddress, bytes.count)
-            }
-            if written > 0 {
+            let result = output.withReadableBytes { transport.send(UnsafeRawBufferPointer($0)) }
+            if case .transferred(let written) = result {
                 output.consume(written)
-            } else if written < 0 && (errno == EAGAIN || errno == EINTR) {
+            } else if case .wouldBlock = result {
                 break
             } else {
                 close()
@@ -210,6 +248,7 @@ final class HTTPConnection: EventHandler {
         isReadPaused = paused
         updateInterest()
         if !paused && state != .closed && !input.isEmpty && state == .tunnel { feedTunnel() }
+        if !paused { readBufferedInputSoon() }
     }
 
     func updateInterest() {
@@ -217,6 +256,11 @@ final class HTTPConnection: EventHandler {
         var wanted: UInt32 = 0
         if !isReadPaused { wanted |= EventLoop.readable }
         if !output.isEmpty { wanted |= EventLoop.writable }
+        if let session = transport.session, !session.isEstablished {
+            wanted = session.readWaitsForWritable ? EventLoop.writable : EventLoop.readable
+        } else if !isReadPaused && transport.session?.readWaitsForWritable == true {
+            wanted |= EventLoop.writable
+        }
         if wanted != interest {
             interest = wanted
             server.loop.modify(fd, events: wanted)
@@ -244,6 +288,10 @@ final class HTTPConnection: EventHandler {
     func checkDeadline(_ now: Int64) {
         guard deadline != 0, now >= deadline else { return }
         deadline = 0
+        if transport.session?.isEstablished == false {
+            close()
+            return
+        }
         switch state {
         case .head where !input.isEmpty || !hasServedRequest:
             refuse(RequestError(408, "request head too slow"))
@@ -266,6 +314,7 @@ final class HTTPConnection: EventHandler {
         guard state != .closed else { return }
         state = .closed
         server.loop.unregister(fd)
+        transport.session?.close()
         Glibc.close(fd)
         let onClose = exchange?.onClose
         exchange?.onClose = nil

@@ -69,11 +69,22 @@ public final class HTTPServer {
     public var connectionCount: Int { connections.count }
 
     /// Listens on `address` (IPv4 or IPv6 literal) and `port`, with `SO_REUSEPORT` so that
-    /// every loop has a listening socket of its own for the same address.
-    public func listen(address: String, port: Int) throws(SystemCallError) {
-        let listener = try Listener(address: address, port: port, server: self)
+    /// every loop has a listening socket of its own for the same address; with `tls`, the
+    /// listener serves HTTPS with that certificate.
+    public func listen(address: String, port: Int, tls: TLSContext? = nil)
+        throws(SystemCallError)
+    {
+        let listener = try Listener(address: address, port: port, tlsContext: tls, server: self)
         listeners.append(listener)
         try loop.register(listener.fd, events: EventLoop.readable, handler: listener)
+    }
+
+    /// Gives every HTTPS listener `context` for the connections it accepts from now on;
+    /// connections already open keep the certificate they were served.
+    public func replaceTLSContext(with context: TLSContext) {
+        for listener in listeners where listener.tlsContext != nil {
+            listener.tlsContext = context
+        }
     }
 
     /// Stops accepting and closes the listening sockets; connections carry on.
@@ -92,8 +103,17 @@ public final class HTTPServer {
         }
     }
 
-    func accepted(fd: Int32, clientAddress: String) {
-        let connection = HTTPConnection(fd: fd, clientAddress: clientAddress, server: self)
+    func accepted(fd: Int32, clientAddress: String, tlsContext: TLSContext?) {
+        var session: TLSSession?
+        if let tlsContext {
+            session = TLSSession(context: tlsContext, fd: fd)
+            if session == nil {
+                Glibc.close(fd)
+                return
+            }
+        }
+        let connection = HTTPConnection(
+            fd: fd, session: session, clientAddress: clientAddress, server: self)
         do {
             try loop.register(fd, events: EventLoop.readable, handler: connection)
         } catch {

@@ -5,9 +5,14 @@ import Glibc
 final class Listener: EventHandler {
     let fd: Int32
     unowned let server: HTTPServer
+    /// The certificate new connections get, for an HTTPS listener; a reload replaces it.
+    var tlsContext: TLSContext?
 
-    init(address: String, port: Int, server: HTTPServer) throws(SystemCallError) {
+    init(address: String, port: Int, tlsContext: TLSContext?, server: HTTPServer)
+        throws(SystemCallError)
+    {
         self.server = server
+        self.tlsContext = tlsContext
         let isIPv6 = address.contains(":")
         fd = socket(
             isIPv6 ? AF_INET6 : AF_INET,
@@ -66,7 +71,8 @@ final class Listener: EventHandler {
                 }
             }
             guard client >= 0 else { return }
-            server.accepted(fd: client, clientAddress: Self.describe(&storage))
+            server.accepted(
+                fd: client, clientAddress: Self.describe(&storage), tlsContext: tlsContext)
         }
     }
 

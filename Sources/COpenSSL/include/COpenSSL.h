@@ -18,6 +18,7 @@
 #include <openssl/param_build.h>
 #include <openssl/pem.h>
 #include <openssl/rand.h>
+#include <openssl/ssl.h>
 #include <openssl/x509.h>
 
 /// The kinds of public key tokengate verifies with.
@@ -101,5 +102,41 @@ int tgssl_take_error(char *text, size_t text_capacity);
 
 /// Frees memory OpenSSL allocated (OPENSSL_free is a macro).
 void tgssl_free(void *pointer);
+
+/// A server context for HTTPS listeners: TLS 1.2 and 1.3 only, ALPN `http/1.1`, partial
+/// writes from a buffer that may move, renegotiation refused, the certificate chain (PEM,
+/// leaf first) and the private key read from their files and checked against each other.
+/// NULL on failure, with the reason written to `error`.
+SSL_CTX *tgssl_server_context_new(const char *certificate_file, const char *key_file,
+                                  char *error, size_t error_capacity);
+
+/// What a non-blocking TLS operation could not finish, as negative results.
+typedef enum {
+    /// It waits for the socket to become readable.
+    TGSSL_IO_WANT_READ = -1,
+    /// It waits for the socket to become writable.
+    TGSSL_IO_WANT_WRITE = -2,
+    /// The peer closed the connection (close_notify or end of file).
+    TGSSL_IO_CLOSED = -3,
+    /// The session failed; it must not be used again, not even to shut down.
+    TGSSL_IO_FAILED = -4,
+} tgssl_io_status;
+
+/// A server session on the accepted socket `fd`, or NULL.
+SSL *tgssl_session_new(SSL_CTX *context, int fd);
+
+/// Continues the handshake: 1 once it is done, else a `tgssl_io_status`.
+int tgssl_session_handshake(SSL *session);
+
+/// Reads decrypted bytes: how many (> 0), else a `tgssl_io_status`.
+long tgssl_session_read(SSL *session, void *buffer, size_t capacity);
+
+/// Writes bytes, one record or more: how many were taken (> 0), else a `tgssl_io_status`.
+/// After WANT_*, the next call must offer at least the same bytes again.
+long tgssl_session_write(SSL *session, const void *bytes, size_t count);
+
+/// Sends close_notify without waiting for the peer's; call before closing the socket, and
+/// only on an established session that has not failed.
+void tgssl_session_close(SSL *session);
 
 #endif
