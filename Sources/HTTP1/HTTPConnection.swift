@@ -117,7 +117,9 @@ final class HTTPConnection: EventHandler {
 
     func processHead() {
         guard !input.isEmpty else { return }
-        if !hasServedRequest || deadline == 0 || parserIsAtStart {
+        // The whole head must arrive within header_timeout of its first byte: the clock
+        // starts once per head, never again for each piece of it (a trickled head is cut).
+        if deadline == 0 || parserIsAtStart {
             deadline = EventLoop.now() + server.limits.headerTimeout
         }
         parserIsAtStart = false

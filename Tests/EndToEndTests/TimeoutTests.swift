@@ -219,6 +219,29 @@ extension ExclusiveTests {
             #expect(try fixture.upstream("echo").records().isEmpty)
         }
 
+        /// A head trickled a byte at a time, each byte well within `header_timeout` of the
+        /// last, still gets 408 once the whole head has taken longer (slowloris).
+        @Test func answers408WhenTheFirstHeadTricklesPastTheTimeout() throws {
+            let fixture = try Self.catchAll(extra: "limits {\n    header_timeout 2s\n}\n")
+            defer { fixture.stop() }
+            let client = try fixture.daemon.connect()
+            let started = ContinuousClock.now
+            var reply: RawClient.Reply?
+            for byte in "GET /slow HTTP/1.1\r\nHost: x\r\nX-Slow: aaaaaaaaaaaaaaaaaaaa".utf8 {
+                guard client.send([byte]) else { break }
+                let read = client.readUntilClose(timeout: .milliseconds(300))
+                if read.isClosed {
+                    reply = read
+                    break
+                }
+            }
+            let elapsed = ContinuousClock.now - started
+            #expect(reply != nil, "the connection outlived a head trickled for \(elapsed)")
+            #expect(try reply?.response().status == 408)
+            #expect(elapsed <= .milliseconds(3500), "closed after \(elapsed)")
+            #expect(try fixture.upstream("echo").records().isEmpty)
+        }
+
         /// Polls `condition` every 20 ms until it holds or `timeout` passes.
         static func waitFor(within timeout: Duration, _ condition: () -> Bool) -> Bool {
             let deadline = ContinuousClock.now + timeout
