@@ -87,7 +87,7 @@ public final class ProxyHandler: HTTPRequestHandler {
         entry: AccessLogEntry
     ) {
         let head = exchange.head
-        if head.isUpgrade {
+        if head.isUpgrade && Self.upgradesToWebSocket(head) {
             return startUpgrade(
                 exchange, route: route, path: path, setHeaders: setHeaders, entry: entry)
         }
@@ -218,6 +218,16 @@ public final class ProxyHandler: HTTPRequestHandler {
         let bytes = Array((lines.joined(separator: "\r\n") + "\r\n\r\n").utf8)
         UpgradeExchange(exchange: exchange, route: route, entry: entry).start(
             head: bytes, on: upstream.loop)
+    }
+
+    /// Whether the request asks for WebSocket, the one upgrade tokengate tunnels; any other
+    /// goes on as a plain request, its hop-by-hop `Upgrade` left out.
+    static func upgradesToWebSocket(_ head: RequestHead) -> Bool {
+        head.values(of: "upgrade").contains { value in
+            value.split(separator: ",").contains {
+                $0.trimmingCharacters(in: " \t").lowercased() == "websocket"
+            }
+        }
     }
 
     /// A request id: 32 hex digits from this loop's generator, seeded once from the system;

@@ -118,3 +118,24 @@ import Testing
         #expect(try setup.upstream.closeCode(within: .seconds(3)) != nil)
     }
 }
+
+/// Only WebSocket is tunnelled: any other `Upgrade` (h2c, a made-up protocol) is forwarded
+/// as a plain request without its hop-by-hop `Upgrade`, so that no upstream that accepts it
+/// can turn the connection into a tunnel past the route's path and headers.
+@Suite struct OtherUpgradeTests {
+    @Test(arguments: ["h2c", "tls/1.3", "x-raw-tcp"])
+    func forwardsAnotherUpgradeAsAPlainRequest(protocolName: String) throws {
+        let fixture = try ProxyFixture { upstreams in
+            ConfigurationText.listen
+                + ConfigurationText.route("api", path: "/api", to: upstreams["echo"]!)
+        }
+        defer { fixture.stop() }
+        let response = try fixture.daemon.get(
+            "/api/x", fields: [("Connection", "Upgrade"), ("Upgrade", protocolName)])
+        #expect(response.status == 200)
+        let record = try fixture.upstream("echo").onlyRecord()
+        #expect(record.values(of: "upgrade").isEmpty, "\(record.headers)")
+        #expect(
+            !record.values(of: "connection").contains { $0.lowercased().contains("upgrade") })
+    }
+}
