@@ -65,7 +65,7 @@ enum AccessLogLine {
             case .absent: object.set(key, .null)
             }
         }
-        return JSONValue.object(object).serialized
+        return escapedJSON(.object(object))
     }
 
     /// A logfmt value: bare when it is visible ASCII without `"`, `=` or `\`; otherwise
@@ -86,20 +86,51 @@ enum AccessLogLine {
             case "\n": quoted += "\\n"
             case "\r": quoted += "\\r"
             case "\t": quoted += "\\t"
-            case _
-            where scalar.value < 0x20 || (0x7F...0x9F).contains(scalar.value)
-                || scalar.value == 0x2028 || scalar.value == 0x2029:
-                let hex = String(scalar.value, radix: 16)
-                quoted += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
+            case _ where scalar.value < 0x20 || isEscapedAlways(scalar):
+                quoted += escape(scalar)
             default: quoted.unicodeScalars.append(scalar)
             }
         }
         return quoted + "\""
     }
 
-    /// `text` cut to `longestValue` characters.
+    /// `text` cut to `longestValue` Unicode scalars (a single character may hold thousands).
     private static func cut(_ text: String) -> String {
-        text.count <= longestValue ? text : String(text.prefix(longestValue))
+        let scalars = text.unicodeScalars
+        guard scalars.count > longestValue else { return text }
+        var cut = String.UnicodeScalarView()
+        cut.append(contentsOf: scalars.prefix(longestValue))
+        return String(cut)
+    }
+
+    /// Scalars written as `\uXXXX` in both formats, even where JSON allows them raw: DEL and
+    /// the C1 controls, the Unicode line and paragraph separators (which some readers split
+    /// lines on), and the bidi controls (which reorder what a terminal shows).
+    static func isEscapedAlways(_ scalar: Unicode.Scalar) -> Bool {
+        switch scalar.value {
+        case 0x7F...0x9F, 0x2028, 0x2029, 0x200E, 0x200F, 0x202A...0x202E, 0x2066...0x2069:
+            true
+        default: false
+        }
+    }
+
+    /// `\uXXXX` for a scalar of the Basic Multilingual Plane.
+    private static func escape(_ scalar: Unicode.Scalar) -> String {
+        let hex = String(scalar.value, radix: 16)
+        return "\\u" + String(repeating: "0", count: max(0, 4 - hex.count)) + hex
+    }
+
+    /// Compact JSON with the scalars of `isEscapedAlways` escaped too.
+    private static func escapedJSON(_ value: JSONValue) -> String {
+        var text = ""
+        for scalar in value.serialized.unicodeScalars {
+            if isEscapedAlways(scalar) {
+                text += escape(scalar)
+            } else {
+                text.unicodeScalars.append(scalar)
+            }
+        }
+        return text
     }
 
     /// The time between two monotonic readings as milliseconds with three decimals.

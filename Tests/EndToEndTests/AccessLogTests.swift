@@ -120,6 +120,44 @@ import Testing
         #expect(!proxy.daemon.log.contains("\nfake=1"))
     }
 
+    /// Characters that some readers take for line breaks (U+2028, U+2029, NEL) and bidi
+    /// overrides that reorder what a terminal shows are escaped in both formats; a value is
+    /// cut by scalars, so a character of a thousand combining marks cannot bloat a line.
+    @Test(arguments: ["logfmt", "json"])
+    func escapesUnicodeLineBreaksAndCutsByScalars(format: String) throws {
+        let directory = try TemporaryDirectory(prefix: "unicode")
+        let path = directory.path("access.log")
+        let proxy = try Self.proxy("access_log \(path)\nlog_format \(format)\n")
+        defer { proxy.stop() }
+        let sub = "a\u{2028}b\u{2029}c\u{85}d\u{202E}e"
+        let token = try proxy.token(
+            #""repository":"acme/alerts","sub":\#(TokenClaims.quoted(sub))"#)
+        #expect(
+            try proxy.daemon.get(
+                "/api/x", fields: [("Authorization", "Bearer " + token), ("X-Request-Id", "u1")]
+            ).status == 200)
+        let stranger = try proxy.token(
+            iss: "https://x.test/" + String(repeating: "\u{301}", count: 3000))
+        #expect(
+            try proxy.daemon.get(
+                "/api/x",
+                fields: [("Authorization", "Bearer " + stranger), ("X-Request-Id", "u2")]
+            ).status == 401)
+        #expect(
+            ReloadTests.eventually {
+                let text = directory.read("access.log")
+                return text.contains("u1") && text.contains("u2")
+            })
+        let text = directory.read("access.log")
+        let lines = text.split(separator: "\n")
+        #expect(text.split(whereSeparator: \.isNewline).count == lines.count, "no hidden breaks")
+        for scalar in ["\u{2028}", "\u{2029}", "\u{85}", "\u{202E}"] {
+            #expect(!text.contains(scalar), "\(scalar.unicodeScalars.first!.value) raw")
+        }
+        let long = lines.first { $0.contains("u2") } ?? ""
+        #expect(long.utf8.count < 2500, "a \(long.utf8.count)-byte line")
+    }
+
     @Test func logsARequestRefusedBeforeItHasARoute() throws {
         let proxy = try Self.proxy()
         defer { proxy.stop() }
