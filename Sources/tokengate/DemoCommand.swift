@@ -61,14 +61,15 @@ enum DemoCommand {
             request.show(log: log)
         }
         let claims =
-            #"{"iss":"\#(issuer)","aud":"\#(audience)","repository":"acme/alerts","#
-            + #""repository_owner":"acme","ref":"refs/heads/main"}"#
+            #"{"iss":"\#(issuer)","aud":"\#(audience)","sub":"repo:acme/alerts:ref:refs/heads/main","#
+            + #""repository":"acme/alerts","repository_owner":"acme","ref":"refs/heads/main"}"#
+        let binary = Self.executablePath()
         Terminal.printLine(
             """
             Serving on 127.0.0.1:\(port) until Ctrl-C; access log lines follow here. To try
             other claims, mint a token with the demo's key and paste a command above with it:
-              tokengate mint --key \(keyPath) --claims '\(claims)'
-              tokengate verify --config \(configurationPath) --route loki-rules TOKEN
+              \(binary) mint --key \(keyPath) --claims '\(claims)'
+              \(binary) verify --config \(configurationPath) --route loki-rules TOKEN
 
             """)
         log.follow()
@@ -148,6 +149,15 @@ enum DemoCommand {
         } catch {
             throw CommandOutcome.refused("tokengate demo: cannot start: \(error)")
         }
+    }
+
+    /// This program's own path, so that the commands it prints work in a shell whose PATH
+    /// does not hold it.
+    static func executablePath() -> String {
+        var buffer = [CChar](repeating: 0, count: 4096)
+        let length = readlink("/proc/self/exe", &buffer, buffer.count - 1)
+        guard length > 0 else { return "tokengate" }
+        return String(decoding: buffer[..<length].map { UInt8(bitPattern: $0) }, as: UTF8.self)
     }
 
     /// Returns on SIGINT or SIGTERM (blocked in every thread since `main` began).

@@ -14,6 +14,8 @@ struct DemoRequest {
     /// The allowed, the denied and the expired request, with tokens signed by `key`.
     static func all(key: SigningKey, keyID: String, url: String) throws -> [DemoRequest] {
         let now = Date().timeIntervalSince1970.rounded(.down)
+        // An hour, so that the printed commands still work while one tries them.
+        let lifetime = 3600.0
         func token(repository: String, issuedAt: Double) throws -> String {
             var claims = JSONObject()
             claims.set("iss", .string(DemoCommand.issuer))
@@ -24,7 +26,7 @@ struct DemoRequest {
             claims.set("ref", .string("refs/heads/main"))
             claims.set("iat", .number(issuedAt))
             claims.set("nbf", .number(issuedAt))
-            claims.set("exp", .number(issuedAt + 300))
+            claims.set("exp", .number(issuedAt + lifetime))
             guard let token = key.mint(claims, algorithm: .es256, keyID: keyID) else {
                 throw CommandOutcome.refused("tokengate demo: signing failed")
             }
@@ -32,14 +34,16 @@ struct DemoRequest {
         }
         return [
             DemoRequest(
-                title: "Allowed: a token of acme/alerts on refs/heads/main (expect 200)",
+                title: "Allowed: a token of acme/alerts on refs/heads/main, valid for an hour "
+                    + "(expect 200)",
                 token: try token(repository: "acme/alerts", issuedAt: now), url: url),
             DemoRequest(
                 title: "Denied by policy: a token of acme/other (expect 403)",
                 token: try token(repository: "acme/other", issuedAt: now), url: url),
             DemoRequest(
                 title: "Expired: acme/alerts, but its exp passed an hour ago (expect 401)",
-                token: try token(repository: "acme/alerts", issuedAt: now - 3900), url: url),
+                token: try token(repository: "acme/alerts", issuedAt: now - 2 * lifetime),
+                url: url),
         ]
     }
 

@@ -56,6 +56,17 @@ import Testing
         }
         #expect(try AccessLogReader.logfmtLines(in: demo.standardOutput).count == 5)
 
+        // The printed mint and verify commands work from a shell without tokengate on PATH.
+        let printed = output.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }
+        let mint = try #require(printed.first { $0.contains(" mint --key ") })
+        let verify = try #require(printed.first { $0.contains(" verify --config ") })
+        let minted = try ShellCommand.run(
+            "export PATH=/usr/bin:/bin; token=$(\(mint)) && "
+                + verify.replacingOccurrences(of: " TOKEN", with: " \"$token\""),
+            timeout: .seconds(10))
+        #expect(minted.status == 0, "\(minted)")
+        #expect(minted.standardError.contains("allowed by allow #1 (issuer demo)"), "\(minted)")
+
         let folder = output.firstMatch(of: /configuration is (\S+)\/proxy\.conf/)?.1
         kill(demo.pid, SIGINT)
         #expect(demo.waitForExit(timeout: .seconds(5)), "Ctrl-C stops it")
