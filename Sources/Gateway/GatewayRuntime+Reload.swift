@@ -115,6 +115,7 @@ extension GatewayRuntime {
         }
         let fresh = KeySetRegistry(
             sources: newCompiled.keySources, fetcher: fetcher, carryingOver: registry)
+        reportFailedFetches(of: fresh)
         fresh.start(on: fetcher.eventLoop)
         fresh.reloadFiles()
         return fresh

@@ -32,6 +32,21 @@ public final class GatewayRuntime: @unchecked Sendable {
     private var adminHandler: AdminHandler?
 
     /// A runtime for `configuration`; nothing runs until `start`.
+    /// Hears the daemon's warnings that no request carries: a key set that could not be
+    /// fetched or read, with the issuer and the reason. Set before `start`.
+    public var warn: @Sendable (_ message: String, _ fields: [String: String]) -> Void = { _, _ in }
+
+    /// Passes every failed fetch of `registry` on to `warn`: without it, an issuer whose
+    /// keys never load shows only as 503s.
+    func reportFailedFetches(of registry: KeySetRegistry) {
+        let warn = self.warn
+        registry.subscribe { event in
+            if case .fetchFailed(let issuer, let reason) = event {
+                warn("key set fetch failed", ["issuer": issuer, "error": reason])
+            }
+        }
+    }
+
     public init(configuration: ProxyConfiguration) throws(StartError) {
         tlsContext = try Self.loadTLSContext(for: configuration)
         switch GatewayConfiguration.compile(configuration) {
@@ -102,6 +117,7 @@ public final class GatewayRuntime: @unchecked Sendable {
             let fetcher = try CurlDocumentFetcher()
             self.fetcher = fetcher
             let registry = KeySetRegistry(sources: compiled.keySources, fetcher: fetcher)
+            reportFailedFetches(of: registry)
             // Started before the loops, so that key sets from files are in place before the
             // first connection is accepted.
             registry.start(on: fetcher.eventLoop)

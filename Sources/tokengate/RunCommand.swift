@@ -30,6 +30,7 @@ enum RunCommand {
         } catch {
             throw CommandOutcome.refused("tokengate: \(error.description)")
         }
+        runtime.warn = { message, fields in DaemonLog.warning(message, fields) }
         do {
             try runtime.start(loopCount: max(1, ProcessInfo.processInfo.activeProcessorCount))
         } catch {
