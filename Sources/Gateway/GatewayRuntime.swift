@@ -31,9 +31,10 @@ public final class GatewayRuntime: @unchecked Sendable {
     private var adminServer: HTTPServer?
     private var adminHandler: AdminHandler?
 
-    /// A runtime for `configuration`; nothing runs until `start`.
-    /// Hears the daemon's warnings that no request carries: a key set that could not be
-    /// fetched or read, with the issuer and the reason. Set before `start`.
+    /// Hears the daemon's warnings that no request carries.
+    ///
+    /// A key set that could not be fetched or read, with the issuer and the reason. Set it
+    /// before `start`.
     public var warn: @Sendable (_ message: String, _ fields: [String: String]) -> Void = { _, _ in }
 
     /// Passes every failed fetch of `registry` on to `warn`: without it, an issuer whose
@@ -47,6 +48,7 @@ public final class GatewayRuntime: @unchecked Sendable {
         }
     }
 
+    /// A runtime for `configuration`; nothing runs until `start`.
     public init(configuration: ProxyConfiguration) throws(StartError) {
         tlsContext = try Self.loadTLSContext(for: configuration)
         switch GatewayConfiguration.compile(configuration) {
