@@ -10,7 +10,7 @@ extension HTTPConnection {
             exchange.isFinished = true
             state = .closing
         }
-        let keepAlive = state != .closing && exchange.head.isKeepAlive
+        let keepAlive = state != .closing && exchange.head.isKeepAlive && !server.isDraining
         enqueue(
             ResponseHead.serialize(
                 status: status, headers: headers, framing: .length(remaining: UInt64(body.count)),
@@ -37,7 +37,7 @@ extension HTTPConnection {
         } else {
             framing = exchange.head.minorVersion == 1 ? .chunked : .untilClose
         }
-        var keepAlive = exchange.head.isKeepAlive
+        var keepAlive = exchange.head.isKeepAlive && !server.isDraining
         if case .untilClose = framing { keepAlive = false }
         var lengthHeader: [HeaderField] = []
         if bodyless, exchange.head.method == "HEAD", let length {
@@ -92,7 +92,7 @@ extension HTTPConnection {
         default: break
         }
         exchange.response = .complete
-        var keepAlive = exchange.head.isKeepAlive && !exchange.isFinished
+        var keepAlive = exchange.head.isKeepAlive && !exchange.isFinished && !server.isDraining
         if case .untilClose = framing { keepAlive = false }
         completeIfDone(exchange, keepAlive: keepAlive)
     }

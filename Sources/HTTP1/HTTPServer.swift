@@ -89,12 +89,19 @@ public final class HTTPServer {
 
     /// Stops accepting and closes the listening sockets; connections carry on.
     public func stopAccepting() {
+        isDraining = true
         for listener in listeners {
             loop.unregister(listener.fd)
             Glibc.close(listener.fd)
         }
         listeners.removeAll()
     }
+
+    /// Whether the server has stopped accepting.
+    ///
+    /// Every response from now on closes its connection, so that connections busy when
+    /// draining began end with their request.
+    public private(set) var isDraining = false
 
     /// Closes connections that wait for a request; busy ones close when their exchange ends.
     public func closeIdleConnections() {

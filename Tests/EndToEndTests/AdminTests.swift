@@ -117,5 +117,9 @@ import Testing
         #expect(draining.bodyText.contains("draining"))
         #expect((try? proxy.daemon.connect()) == nil, "the proxy listener accepts no more")
         #expect(try client.readResponse().status == 200, "the request in flight finishes")
+        let deadline = ContinuousClock.now + .seconds(5)
+        while proxy.daemon.isRunning, ContinuousClock.now < deadline { usleep(50_000) }
+        let termination = proxy.daemon.stop()
+        #expect(!termination.neededKill && termination.status == 0, "then it exits 0")
     }
 }

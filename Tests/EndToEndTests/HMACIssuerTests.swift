@@ -12,7 +12,9 @@ import Testing
         let result = try ShellCommand.run(
             "/usr/bin/python3 \(mintScript) \(secretPath) '\(claims)'", timeout: .seconds(10))
         guard result.status == 0 else { throw HarnessError("mint_hs256.py: \(result)") }
-        return result.standardOutput.trimmingCharacters(in: .whitespacesAndNewlines)
+        let token = result.standardOutput.trimmingCharacters(in: .whitespacesAndNewlines)
+        MintedTokens.shared.record(token)
+        return token
     }
 
     @Test func decidesTokensOfAnIssuerWithOnlyASharedSecret() throws {

@@ -34,9 +34,11 @@ final class IssuerKey {
 
     /// A token over `claims` (a JSON object as text) that lives `ttl`.
     func mint(claims: String, ttl: String = "5m") throws -> String {
-        try TokengateCommand.output([
+        let token = try TokengateCommand.output([
             "mint", "--key", privateKeyPath, "--kid", keyID, "--claims", claims, "--ttl", ttl,
         ])
+        MintedTokens.shared.record(token)
+        return token
     }
 
     /// One key set holding the public keys of all of `keys`, as JSON text.

@@ -1,4 +1,5 @@
 import Foundation
+import Testing
 import Glibc
 
 /// A `tokengate run` process serving a configuration the test wrote, on a free port of
@@ -114,9 +115,16 @@ final class TokengateDaemon {
     /// Stops the daemon with SIGTERM, or SIGKILL once `timeout` has passed.
     ///
     /// Returns how it ended; calling it again returns the same answer.
+    /// Every stop also checks the daemon's whole log for the tokens the tests minted: a
+    /// log that holds one is an issue of the test that ran it.
     @discardableResult
     func stop(timeout: Duration = .seconds(5)) -> ChildProcess.Termination {
-        child.stop(timeout: timeout)
+        let termination = child.stop(timeout: timeout)
+        let leaked = MintedTokens.shared.leaked(in: log)
+        if !leaked.isEmpty {
+            Issue.record("the daemon's log holds \(leaked.count) token signature(s): \(leaked)")
+        }
+        return termination
     }
 
     private enum StartOutcome {
