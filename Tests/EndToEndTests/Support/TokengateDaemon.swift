@@ -1,6 +1,6 @@
 import Foundation
-import Testing
 import Glibc
+import Testing
 
 /// A `tokengate run` process serving a configuration the test wrote, on a free port of
 /// 127.0.0.1.
