@@ -25,6 +25,12 @@ enum RouteVerifyCommand {
         }
         let names = route.issuers.isEmpty ? configuration.issuers.map(\.name) : route.issuers
         let issuers = names.compactMap(configuration.issuer(named:))
+        // A token that is not even a JWS is said to be one, not to lack an `iss`.
+        do {
+            _ = try CompactJWS(token)
+        } catch {
+            throw CommandOutcome.refused(error.detail)
+        }
         let iss = peekIssuer(token)
         let candidates = issuers.filter { issuer in
             iss.map { issuer.issuer.utf8.elementsEqual($0.utf8) } == true

@@ -35,6 +35,14 @@ import Testing
                 + #""ref":"refs/heads/main","tenant":\#(tenant)}"#, ["--kid", "k1"])
     }
 
+    @Test(arguments: ["not-a-token", "x.y.z", "a.b"])
+    func saysAMalformedTokenIsMalformed(token: String) throws {
+        let outcome = try Tokengate.run(
+            ["verify", "--config", config, "--route", "rules", token], in: workspace)
+        #expect(outcome.status == 1)
+        #expect(outcome.error.hasPrefix("malformed token"), "\(outcome.error)")
+    }
+
     @Test func printsTheClaimsAndTheRuleThatAllowed() throws {
         let outcome = try Tokengate.run(
             [
