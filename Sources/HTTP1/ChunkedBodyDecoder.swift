@@ -26,6 +26,9 @@ public struct ChunkedBodyDecoder: Sendable {
     private var state = State.size(digits: 0)
     private var size: UInt64 = 0
     private var metadataLength = 0
+    /// Bytes of the current trailer field's name, and whether its colon has come.
+    private var trailerNameLength = 0
+    private var trailerHasColon = false
 
     /// A decoder at the start of a body.
     public init() {}
@@ -103,6 +106,7 @@ public struct ChunkedBodyDecoder: Sendable {
             }
         case .trailerLine:
             if byte == 0x0D {
+                guard trailerHasColon else { throw RequestError(400, "trailer without a colon") }
                 state = .trailerLineFeed
             } else {
                 try trailerByte(byte)
@@ -118,10 +122,27 @@ public struct ChunkedBodyDecoder: Sendable {
         }
     }
 
+    /// One byte of a trailer field, `name ":" value`, the name a token as a header's is.
     private mutating func trailerByte(_ byte: UInt8) throws(RequestError) {
         try countMetadata()
         guard byte == 0x09 || byte >= 0x20 && byte != 0x7F else {
             throw RequestError(400, "control character in a trailer")
+        }
+        if state != .trailerLine {
+            trailerNameLength = 0
+            trailerHasColon = false
+        }
+        if !trailerHasColon {
+            if byte == UInt8(ascii: ":") {
+                guard trailerNameLength > 0 else {
+                    throw RequestError(400, "trailer field without a name")
+                }
+                trailerHasColon = true
+            } else if isTokenCharacter(byte) {
+                trailerNameLength += 1
+            } else {
+                throw RequestError(400, "malformed trailer field name")
+            }
         }
         state = .trailerLine
     }

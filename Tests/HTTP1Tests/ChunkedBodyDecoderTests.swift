@@ -54,8 +54,15 @@ func decodeChunked(_ text: String, step: Int = 1) -> (body: String, finished: Bo
         (name: "empty size", text: "\r\nhello\r\n"),
         (name: "folded trailer", text: "0\r\nX: a\r\n b\r\n\r\n"),
         (name: "bare CR after data", text: "5\r\nhello\r0\r\n\r\n"),
+        (name: "trailer without a colon", text: "0\r\nX-T 1\r\n\r\n"),
+        (name: "trailer with an empty name", text: "0\r\n: v\r\n\r\n"),
+        (name: "space before a trailer's colon", text: "0\r\nX-T : v\r\n\r\n"),
     ])
     func refusesAmbiguousChunking(name: String, text: String) {
         #expect(decodeChunked(text).status == 400, "\(name)")
+    }
+
+    @Test func acceptsAWellFormedTrailer() {
+        #expect(decodeChunked("5\r\nhello\r\n0\r\nX-Checksum: abc, d:e\r\n\r\n").status == nil)
     }
 }
