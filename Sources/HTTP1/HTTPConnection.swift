@@ -183,6 +183,7 @@ final class HTTPConnection: EventHandler {
     func feedTunnel() {
         guard let exchange, !input.isEmpty, let onTunnelData = exchange.onTunnelData else { return }
         let more = input.withReadableBytes { onTunnelData($0) }
+        exchange.bodyReceived += UInt64(input.count)
         input.consume(input.count)
         setReadPaused(!more)
     }

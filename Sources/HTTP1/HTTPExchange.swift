@@ -137,7 +137,9 @@ public final class HTTPExchange {
     /// `onWritable`.
     @discardableResult
     public func sendTunnel(_ bytes: UnsafeRawBufferPointer) -> Bool {
-        connection?.sendRaw(bytes) ?? false
+        guard let connection else { return false }
+        responseBodyBytes += UInt64(bytes.count)
+        return connection.sendRaw(bytes)
     }
 
     /// Resumes reading tunnel bytes from the client after `onTunnelData` returned false.

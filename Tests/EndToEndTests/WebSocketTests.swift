@@ -44,6 +44,23 @@ import Testing
         }
     }
 
+    @Test func logsTheBytesATunnelCarriedEachWay() throws {
+        let setup = try Setup()
+        defer { setup.stop() }
+        let (client, head) = try setup.open()
+        #expect(head.status == 101)
+        let text = String(repeating: "x", count: 3000)
+        client.send(WebSocketFrame.text(text).maskedBytes())
+        #expect(try WebSocketFrame.readMessage(from: client) == .text(text))
+        client.close()
+        let line = try AccessLogReader.waitForLine(
+            { try AccessLogReader.logfmtLines(in: setup.daemon.log) },
+            where: { $0["route"] == "loki-tail" })
+        #expect(line["status"] == "101")
+        #expect(Int(line["bytes_in"] ?? "") ?? 0 >= 3000, "\(line)")
+        #expect(Int(line["bytes_out"] ?? "") ?? 0 >= 3000, "\(line)")
+    }
+
     @Test func relaysTheLokiTailUpgradeAndFramesBothWays() throws {
         let setup = try Setup()
         defer { setup.stop() }
