@@ -255,6 +255,21 @@ public final class GatewayRuntime: @unchecked Sendable {
         }
     }
 
+    /// Closes every client connection still open, once `shutdown_timeout` has passed: the
+    /// requests cut off get their access lines, written before this returns.
+    public func closeRemainingConnections() {
+        let contexts = lock.withLock { loops }
+        let done = DispatchSemaphore(value: 0)
+        for context in contexts {
+            context.loop.execute {
+                context.server.closeAllConnections()
+                context.handler.accessLog?.flush()
+                done.signal()
+            }
+        }
+        for _ in contexts { _ = done.wait(timeout: .now() + .seconds(2)) }
+    }
+
     /// Client connections still open, summed over the loops (read on each loop's thread).
     public func openConnections() -> Int {
         let contexts = lock.withLock { loops }

@@ -34,6 +34,9 @@ public final class ProxyHandler: HTTPRequestHandler {
         entry.requestID = head.values(of: "x-request-id").first ?? newRequestID()
         exchange.onEnd = { [metrics, accessLog] outcome in
             let endedAt = AccessLogEntry.now()
+            if !outcome.isComplete && entry.decision == .allow && outcome.status != 101 {
+                entry.decide(.error, "connection closed before the response ended")
+            }
             metrics.record(entry, outcome, endedAt: endedAt)
             accessLog?.write(entry, outcome, endedAt: endedAt)
         }

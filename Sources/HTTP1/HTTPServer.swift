@@ -103,6 +103,12 @@ public final class HTTPServer {
     /// draining began end with their request.
     public private(set) var isDraining = false
 
+    /// Closes every connection, busy or not (the end of `shutdown_timeout`); their
+    /// exchanges end unfinished, and say so to their handlers.
+    public func closeAllConnections() {
+        for connection in connections.values { connection.close() }
+    }
+
     /// Closes connections that wait for a request; busy ones close when their exchange ends.
     public func closeIdleConnections() {
         for connection in connections.values where connection.state == .head {

@@ -110,7 +110,9 @@ enum RunCommand {
         while ContinuousClock.now < deadline && runtime.openConnections() > 0 {
             usleep(50_000)
         }
-        DaemonLog.info("stopped", ["open_connections": String(runtime.openConnections())])
+        let cut = runtime.openConnections()
+        if cut > 0 { runtime.closeRemainingConnections() }
+        DaemonLog.info("stopped", ["connections_cut": String(cut)])
     }
 }
 

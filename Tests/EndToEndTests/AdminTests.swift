@@ -123,3 +123,30 @@ import Testing
         #expect(!termination.neededKill && termination.status == 0, "then it exits 0")
     }
 }
+
+/// Requests still running when `shutdown_timeout` ends are cut, and logged as such.
+@Suite struct ShutdownCutTests {
+    @Test func logsARequestCutAtTheEndOfShutdownTimeout() throws {
+        let fixture = try ProxyFixture { upstreams in
+            ConfigurationText.listen + "limits {\n    shutdown_timeout 1s\n}\n"
+                + ConfigurationText.route("a", path: "/a", to: upstreams["echo"]!)
+        }
+        defer { fixture.stop() }
+        let daemon = fixture.daemon
+        let client = try daemon.connect()
+        defer { client.close() }
+        client.send(RawRequest.text("GET", "/a/sleep/6000", host: daemon.authority))
+        usleep(300_000)
+        let started = ContinuousClock.now
+        daemon.send(signal: SIGTERM)
+        let deadline = started + .seconds(5)
+        while daemon.isRunning, ContinuousClock.now < deadline { usleep(50_000) }
+        #expect(!daemon.isRunning, "it exits once shutdown_timeout has passed")
+        #expect(ContinuousClock.now - started < .seconds(4))
+        let lines = try AccessLogReader.logfmtLines(in: daemon.log)
+        let cut = lines.first { $0["path"] == "/a/sleep/6000" }
+        #expect(cut?["decision"] == "error", "\(lines)")
+        #expect(cut?["reason"] == "connection closed before the response ended")
+        #expect(daemon.log.contains("connections_cut=1"))
+    }
+}
