@@ -25,14 +25,14 @@ extension TLSTests {
 
         try daemon.rewrite(setup.listenerAndRoute + first.tlsBlock(key: second.keyPath))
         daemon.send(signal: SIGHUP)
-        let mismatchRefused = try ReloadTests.eventually {
+        let mismatchRefused = ReloadTests.eventually {
             daemon.log.contains("does not match the certificate \(first.certificatePath)")
         }
         let servedAfterMismatch = try SelfSignedCertificate.servedFingerprint(port: daemon.port)
 
         try daemon.rewrite(setup.listenerAndRoute + first.tlsBlock(key: first.keyPath + ".gone"))
         daemon.send(signal: SIGHUP)
-        let missingRefused = try ReloadTests.eventually { daemon.log.contains(".gone") }
+        let missingRefused = ReloadTests.eventually { daemon.log.contains(".gone") }
         let servedAfterMissing = try SelfSignedCertificate.servedFingerprint(port: daemon.port)
 
         #expect(servedAtStart == first.fingerprint)
