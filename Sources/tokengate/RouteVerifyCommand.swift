@@ -1,6 +1,7 @@
 import Config
 import Foundation
 import Gateway
+import HTTP1
 import JOSE
 import KeySets
 import Policy
@@ -68,10 +69,17 @@ enum RouteVerifyCommand {
         _ claims: JSONObject, issuer: String, route: RouteConfiguration,
         _ arguments: CommandLineArguments
     ) throws {
+        // `request.path` is the path as the proxy normalises it, or no decision at all.
+        let requested = try arguments.value("--path") ?? route.path
+        let path: String
+        do throws(RequestError) {
+            path = try PathNormalizer.normalize(requested)
+        } catch {
+            throw CommandOutcome.refused("the proxy answers \(error.status): \(error.reason)")
+        }
         let context = PolicyContext(
             claims: claims.policyValues,
-            issuer: issuer, method: try arguments.value("--method") ?? "GET",
-            path: try arguments.value("--path") ?? route.path,
+            issuer: issuer, method: try arguments.value("--method") ?? "GET", path: path,
             host: try arguments.value("--host"))
         let rules = route.allowExpressions.compactMap { try? AllowRule(compiling: $0.text) }
         switch AllowRules(rules).evaluate(context) {

@@ -43,6 +43,26 @@ import Testing
         #expect(outcome.error.hasPrefix("malformed token"), "\(outcome.error)")
     }
 
+    @Test func decidesOnThePathAsTheProxyNormalisesIt() throws {
+        let pathConfig = try workspace.write(
+            (try String(contentsOfFile: config, encoding: .utf8))
+                .replacingOccurrences(
+                    of:
+                        "allow    claims.repository == \"acme/alerts\" && claims.ref == \"refs/heads/main\"",
+                    with: "allow    request.path.startsWith(\"/loki/api/v1/rules/team\")"),
+            to: "path.conf")
+        let token = try token(repository: "acme/alerts")
+        func verify(_ path: String) throws -> ProcessOutcome {
+            try Tokengate.run(
+                ["verify", "--config", pathConfig, "--route", "rules", "--path", path, token],
+                in: workspace)
+        }
+        #expect(try verify("/loki/api/v1/rules/x/../team%2Fns").status == 0)
+        let above = try verify("/../x")
+        #expect(above.status == 1)
+        #expect(above.error.hasPrefix("the proxy answers 400"), "\(above.error)")
+    }
+
     @Test func printsTheClaimsAndTheRuleThatAllowed() throws {
         let outcome = try Tokengate.run(
             [
