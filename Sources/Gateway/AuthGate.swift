@@ -58,17 +58,20 @@ struct Authentication {
 final class AuthGate: @unchecked Sendable {
     let issuers: [String: IssuerVerifier]
     let issuerOrder: [String]
-    let cache = VerifiedTokenCache()
+    let cache: VerifiedTokenCache
     let registry: KeySetRegistry?
     let loop: EventLoop
     let clock: () -> Double
     /// Bumped by a reload, so that cached verdicts of an older configuration lapse.
     var generation = 0
 
+    /// A gate over `issuers`; `cache` carries verified tokens over from the gate a reload
+    /// replaces (only those of unchanged issuer blocks).
     init(
         issuers: [IssuerVerifier], registry: KeySetRegistry?, loop: EventLoop,
-        clock: @escaping () -> Double
+        clock: @escaping () -> Double, cache: VerifiedTokenCache = VerifiedTokenCache()
     ) {
+        self.cache = cache
         self.issuers = Dictionary(issuers.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
         self.issuerOrder = issuers.map(\.name)
         self.registry = registry

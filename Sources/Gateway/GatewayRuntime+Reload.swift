@@ -33,8 +33,8 @@ extension GatewayRuntime {
         let change = LoopContext.Change(
             configuration: newCompiled, registry: newRegistry,
             keepsGate: newRegistry === registry
-                && newConfiguration.issuers
-                    == configuration.issuers,
+                && newConfiguration.issuers == configuration.issuers,
+            unchangedIssuers: unchangedIssuers(newConfiguration, newCompiled),
             limits: Self.serverLimits(newConfiguration.limits, loopCount: loopCount),
             accessLog: logChange.map { descriptor in
                 descriptor.map { (descriptor: $0, format: newConfiguration.logFormat) }
@@ -73,6 +73,25 @@ extension GatewayRuntime {
         } catch {
             throw StartError(description: "tls: \(error.description)")
         }
+    }
+
+    /// The issuer blocks written the same, with the same secret and the same key source, in
+    /// the configuration in force and in the new one.
+    private func unchangedIssuers(
+        _ newConfiguration: ProxyConfiguration, _ newCompiled: GatewayConfiguration
+    ) -> Set<String> {
+        var unchanged: Set<String> = []
+        for issuer in newConfiguration.issuers {
+            let name = issuer.name
+            guard configuration.issuers.first(where: { $0.name == name }) == issuer,
+                compiled.issuers.first(where: { $0.name == name })?.hmacSecret
+                    == newCompiled.issuers.first(where: { $0.name == name })?.hmacSecret,
+                compiled.keySources.first(where: { $0.name == name })
+                    == newCompiled.keySources.first(where: { $0.name == name })
+            else { continue }
+            unchanged.insert(name)
+        }
+        return unchanged
     }
 
     /// The access log's new descriptor when its place or format changed (nil inside for

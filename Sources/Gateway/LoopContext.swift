@@ -38,13 +38,14 @@ final class LoopContext: @unchecked Sendable {
     /// A gate over `configuration`'s issuers with the sets of `registry`; nil without
     /// issuers.
     private static func makeGate(
-        _ configuration: GatewayConfiguration, registry: KeySetRegistry?, loop: EventLoop
+        _ configuration: GatewayConfiguration, registry: KeySetRegistry?, loop: EventLoop,
+        cache: VerifiedTokenCache = VerifiedTokenCache()
     ) -> AuthGate? {
         guard !configuration.issuers.isEmpty else { return nil }
         let verifiers = configuration.issuers.map(IssuerVerifier.init)
         let gate = AuthGate(
             issuers: verifiers, registry: registry, loop: loop,
-            clock: { Date().timeIntervalSince1970 })
+            clock: { Date().timeIntervalSince1970 }, cache: cache)
         // Every set the registry publishes reaches this loop through its own queue, so the
         // gate's snapshots are only ever touched on this thread.
         // A gate a reload dropped is not kept alive by its subscription.
@@ -67,6 +68,8 @@ final class LoopContext: @unchecked Sendable {
         /// Whether the issuers and their key sets are as before: the gate, and with it the
         /// verified tokens, is kept.
         let keepsGate: Bool
+        /// The issuer blocks that did not change: a new gate keeps their verified tokens.
+        let unchangedIssuers: Set<String>
         let limits: HTTPServerLimits
         /// A new access log, when its place or format changed: nil for no change, `.some(nil)`
         /// for `off`.
@@ -82,7 +85,10 @@ final class LoopContext: @unchecked Sendable {
         server.limits = change.limits
         if let tlsContext = change.tlsContext { server.replaceTLSContext(with: tlsContext) }
         if !change.keepsGate {
-            gate = Self.makeGate(change.configuration, registry: change.registry, loop: loop)
+            let cache = gate?.cache ?? VerifiedTokenCache()
+            cache.keepOnly(issuers: change.unchangedIssuers)
+            gate = Self.makeGate(
+                change.configuration, registry: change.registry, loop: loop, cache: cache)
         }
         var writer = handler.accessLog
         if let accessLog = change.accessLog {

@@ -52,6 +52,12 @@ final class VerifiedTokenCache {
         return entry
     }
 
+    /// Drops every entry of an issuer block not in `issuers` (a reload changed or removed
+    /// it); the others stay, as valid as before.
+    func keepOnly(issuers: Set<String>) {
+        entries = entries.filter { issuers.contains($0.key.issuerName) }
+    }
+
     @discardableResult
     func insert(_ key: Key, claims: JSONObject, keySetVersion: Int, generation: Int) -> Entry {
         if entries.count >= capacity {

@@ -115,6 +115,51 @@ import Testing
         #expect(try daemon.get("/api/x", fields: [token]).status == 401, "the old key is gone")
     }
 
+    /// A reload that changes one issuer block keeps the verified tokens of the others.
+    @Test func aReloadKeepsTheVerifiedTokensOfUnchangedIssuers() throws {
+        let adminPort = try FreePort.next()
+        var route = ""
+        var changedIssuers = ""
+        let proxy = try AuthenticatedProxy(keysLoadedFor: nil) { context in
+            route = ConfigurationText.authenticatedRoute(
+                "api", path: "/api", to: context.upstreams["echo"]!, ["allow true"])
+            changedIssuers =
+                context.issuerBlock("a", issuer: "https://a.test")
+                + context.issuerBlock(
+                    "b", issuer: "https://b.test", audience: AuthenticatedProxy.audience + " other")
+            return ConfigurationText.listen + "admin 127.0.0.1:\(adminPort)\n"
+                + context.issuerBlock("a", issuer: "https://a.test")
+                + context.issuerBlock("b", issuer: "https://b.test") + route
+        }
+        defer { proxy.stop() }
+        let daemon = proxy.daemon
+        let tokenA = ("Authorization", "Bearer " + (try proxy.token(iss: "https://a.test")))
+        let tokenB = ("Authorization", "Bearer " + (try proxy.token(iss: "https://b.test")))
+        #expect(try Self.eventually { try daemon.get("/api/x", fields: [tokenA]).status == 200 })
+        func misses() throws -> Double {
+            AdminTests.sample(
+                try AdminTests.get("/metrics", port: adminPort).bodyText,
+                "tokengate_token_cache_misses_total") ?? -1
+        }
+        // Every loop has its own cache: send enough for both to hold both tokens.
+        for _ in 0..<8 {
+            _ = try daemon.get("/api/x", fields: [tokenA])
+            _ = try daemon.get("/api/x", fields: [tokenB])
+        }
+        try daemon.rewrite(
+            ConfigurationText.listen + "admin 127.0.0.1:\(adminPort)\n" + changedIssuers + route)
+        daemon.send(signal: SIGHUP)
+        #expect(
+            try Self.eventually {
+                daemon.log.split(separator: "\n").filter { $0.contains("msg=reloaded") }.count == 1
+            })
+        let beforeA = try misses()
+        for _ in 0..<8 { #expect(try daemon.get("/api/x", fields: [tokenA]).status == 200) }
+        #expect(try misses() == beforeA, "issuer a did not change: its tokens stay verified")
+        for _ in 0..<8 { #expect(try daemon.get("/api/x", fields: [tokenB]).status == 200) }
+        #expect(try misses() > beforeA, "issuer b changed: its token is checked again")
+    }
+
     @Test func sigusr1ReopensARotatedAccessLog() throws {
         let directory = try TemporaryDirectory(prefix: "rotate")
         let path = directory.path("access.log")
