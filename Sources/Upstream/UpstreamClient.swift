@@ -11,6 +11,10 @@ public final class UpstreamClient {
     private var sockets: [curl_socket_t: CurlSocket] = [:]
     private var timer: TimerID?
     var transfers: [UnsafeMutableRawPointer: UpstreamTransfer] = [:]
+    /// Easy handles of finished transfers, reset, for the next ones: making one costs a
+    /// large zeroed allocation and its setup on every request.
+    private var idleEasyHandles: [UnsafeMutableRawPointer] = []
+    private static let idleEasyHandleLimit = 64
 
     /// A client on `loop`; `curl_global_init` must have run once before.
     public init?(loop: EventLoop) {
@@ -26,6 +30,7 @@ public final class UpstreamClient {
     }
 
     deinit {
+        for easy in idleEasyHandles { curl_easy_cleanup(easy) }
         curl_multi_cleanup(multi)
     }
 
@@ -61,6 +66,22 @@ public final class UpstreamClient {
             else { continue }
             transfer.finished(result)
         }
+    }
+
+    /// An easy handle for a new transfer: a reset one kept from an earlier transfer, or a new
+    /// one.
+    func takeEasyHandle() -> UnsafeMutableRawPointer? {
+        idleEasyHandles.popLast() ?? curl_easy_init()
+    }
+
+    /// Takes back the easy handle of a transfer that has ended and left the multi handle:
+    /// every option goes back to libcurl's default, ready for `takeEasyHandle`.
+    func recycle(_ easy: UnsafeMutableRawPointer) {
+        guard idleEasyHandles.count < Self.idleEasyHandleLimit else {
+            return curl_easy_cleanup(easy)
+        }
+        curl_easy_reset(easy)
+        idleEasyHandles.append(easy)
     }
 
     /// Detaches a transfer from the multi handle and forgets it.

@@ -81,7 +81,7 @@ public final class UpstreamTransfer {
     private var isPausedForClient = false
 
     init?(request: UpstreamRequest, client: UpstreamClient, delegate: UpstreamTransferDelegate) {
-        guard let easy = curl_easy_init() else { return nil }
+        guard let easy = client.takeEasyHandle() else { return nil }
         self.easy = easy
         self.client = client
         self.delegate = delegate
@@ -91,7 +91,13 @@ public final class UpstreamTransfer {
     }
 
     deinit {
-        curl_easy_cleanup(easy)
+        // The handle left the multi handle when the transfer ended (`remove`), or never
+        // joined it; a transfer that is still in it is cleaned up, not reused.
+        if client.transfers[easy] == nil {
+            client.recycle(easy)
+        } else {
+            curl_easy_cleanup(easy)
+        }
         curl_slist_free_all(headerList)
     }
 
