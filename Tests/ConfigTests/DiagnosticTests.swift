@@ -81,3 +81,17 @@ import Testing
         }
     }
 }
+
+/// A diagnostic quotes words of the file; control characters among them (an escape sequence
+/// that would repaint the terminal, a NUL) are shown escaped, never printed raw.
+@Suite struct DiagnosticEscapingTests {
+    @Test func showsControlCharactersOfTheFileEscaped() {
+        let found = problems("listen 127.0.0.1:8080\n\u{1B}[31mroute x {\n}\nroute r\u{0}x {\n}\n")
+        #expect(!found.isEmpty)
+        for line in found {
+            #expect(
+                !line.unicodeScalars.contains { $0.value < 0x20 || $0.value == 0x7F }, "\(line)")
+        }
+        #expect(found.contains { $0.contains("\\u{1B}[31mroute") }, "\(found)")
+    }
+}
