@@ -4,7 +4,7 @@ import JOSE
 
 /// The text of one access log line, in logfmt or JSON, with exactly the contract's keys in
 /// its order.
-enum AccessLogLine {
+public enum AccessLogLine {
     /// Longest `iss`, `sub` or request id written; a longer one is cut (a refused token's
     /// `iss` is whatever its sender wrote).
     static let longestValue = 256
@@ -71,7 +71,7 @@ enum AccessLogLine {
     /// A logfmt value: bare when it is visible ASCII without `"`, `=` or `\`; otherwise
     /// quoted, with `"` and `\` escaped and every control character written as an escape, so
     /// that no value can end a line or forge a field.
-    static func logfmtValue(_ text: String) -> String {
+    public static func logfmtValue(_ text: String) -> String {
         let isBare =
             !text.isEmpty
             && text.utf8.allSatisfy {
@@ -103,9 +103,10 @@ enum AccessLogLine {
         return String(cut)
     }
 
-    /// Scalars written as `\uXXXX` in both formats, even where JSON allows them raw: DEL and
-    /// the C1 controls, the Unicode line and paragraph separators (which some readers split
-    /// lines on), and the bidi controls (which reorder what a terminal shows).
+    /// Scalars written as `\u` and four hex digits in both formats, even where JSON allows
+    /// them raw: DEL and the C1 controls, the Unicode line and paragraph separators (which
+    /// some readers split lines on), and the bidi controls (which reorder what a terminal
+    /// shows).
     static func isEscapedAlways(_ scalar: Unicode.Scalar) -> Bool {
         switch scalar.value {
         case 0x7F...0x9F, 0x2028, 0x2029, 0x200E, 0x200F, 0x202A...0x202E, 0x2066...0x2069:
@@ -114,7 +115,7 @@ enum AccessLogLine {
         }
     }
 
-    /// `\uXXXX` for a scalar of the Basic Multilingual Plane.
+    /// `\u` and four hex digits for a scalar of the Basic Multilingual Plane.
     private static func escape(_ scalar: Unicode.Scalar) -> String {
         let hex = String(scalar.value, radix: 16)
         return "\\u" + String(repeating: "0", count: max(0, 4 - hex.count)) + hex

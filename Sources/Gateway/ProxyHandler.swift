@@ -32,13 +32,13 @@ public final class ProxyHandler: HTTPRequestHandler {
         let entry = AccessLogEntry(
             client: exchange.clientAddress, method: head.method, path: head.path)
         entry.requestID = head.values(of: "x-request-id").first ?? newRequestID()
-        exchange.onEnd = { [metrics, accessLog] outcome in
-            let endedAt = AccessLogEntry.now()
+        // Held strongly: a request still under way when a reload replaces this pipeline
+        // is counted and logged by it all the same.
+        exchange.onEnd = { [self] outcome in
             if !outcome.isComplete && entry.decision == .allow && outcome.status != 101 {
                 entry.decide(.error, "connection closed before the response ended")
             }
-            metrics.record(entry, outcome, endedAt: endedAt)
-            accessLog?.write(entry, outcome, endedAt: endedAt)
+            record(entry, outcome)
         }
         let path: String
         do {
@@ -76,8 +76,12 @@ public final class ProxyHandler: HTTPRequestHandler {
     public func requestRefused(_ error: RequestError, clientAddress: String) {
         let entry = AccessLogEntry(client: clientAddress, method: "", path: "")
         entry.decide(.error, error.reason)
-        let outcome = ExchangeOutcome(
-            status: error.status, bytesIn: 0, bytesOut: 0, isComplete: true)
+        record(
+            entry, ExchangeOutcome(status: error.status, bytesIn: 0, bytesOut: 0, isComplete: true))
+    }
+
+    /// Counts a request that has ended and writes its access line.
+    private func record(_ entry: AccessLogEntry, _ outcome: ExchangeOutcome) {
         let endedAt = AccessLogEntry.now()
         metrics.record(entry, outcome, endedAt: endedAt)
         accessLog?.write(entry, outcome, endedAt: endedAt)

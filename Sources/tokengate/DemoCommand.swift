@@ -61,7 +61,8 @@ enum DemoCommand {
             request.show(log: log)
         }
         let claims =
-            #"{"iss":"\#(issuer)","aud":"\#(audience)","sub":"repo:acme/alerts:ref:refs/heads/main","#
+            #"{"iss":"\#(issuer)","aud":"\#(audience)","#
+            + #""sub":"repo:acme/alerts:ref:refs/heads/main","#
             + #""repository":"acme/alerts","repository_owner":"acme","ref":"refs/heads/main"}"#
         let binary = Self.executablePath()
         Terminal.printLine(

@@ -7,7 +7,10 @@ struct DemoDirectory {
 
     /// Makes a new, private folder.
     init() throws {
-        let template = FileManager.default.temporaryDirectory.path + "/tokengate-demo.XXXXXX"
+        // mkdtemp replaces the template's six trailing X characters with a unique suffix.
+        let template =
+            FileManager.default.temporaryDirectory.path + "/tokengate-demo."
+            + String(repeating: "X", count: 6)
         var bytes = Array(template.utf8CString)
         guard let made = mkdtemp(&bytes) else {
             throw CommandOutcome.refused("tokengate demo: cannot make a temporary folder")

@@ -47,8 +47,8 @@ import Testing
         let pathConfig = try workspace.write(
             (try String(contentsOfFile: config, encoding: .utf8))
                 .replacingOccurrences(
-                    of:
-                        "allow    claims.repository == \"acme/alerts\" && claims.ref == \"refs/heads/main\"",
+                    of: #"allow    claims.repository == "acme/alerts" && "#
+                        + #"claims.ref == "refs/heads/main""#,
                     with: "allow    request.path.startsWith(\"/loki/api/v1/rules/team\")"),
             to: "path.conf")
         let token = try token(repository: "acme/alerts")
